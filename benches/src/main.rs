@@ -1,0 +1,2 @@
+//! Benchmarks driver.
+fn main() {}

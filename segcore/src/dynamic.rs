@@ -1,0 +1,1 @@
+//! Dynamic segmentation: segment snapshots over time, stable segment ids and transitions.

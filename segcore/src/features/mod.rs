@@ -1,0 +1,1 @@
+//! Behavioural features, one file per family, computed as of a cutoff.
