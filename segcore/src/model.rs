@@ -115,11 +115,11 @@ pub fn to_json<M: ModelKind>(model: &M) -> Result<String> {
 ///
 /// ```
 /// # use serde::{Deserialize, Serialize};
-/// # #[derive(Serialize, Deserialize)] struct Toy { w: f64 }
+/// # #[derive(Serialize, Deserialize, Debug)] struct Toy { w: f64 }
 /// # impl segcore::model::ModelKind for Toy { const KIND: &'static str = "Toy"; }
 /// let bad = r#"{"format":"segcore-model","version":1,"kind":"Other","created_by":"x","params":{}}"#;
 /// let err = segcore::model::from_json::<Toy>(bad).unwrap_err();
-/// assert!(err.to_string().contains("kind `Other`"));
+/// assert!(err.to_string().contains("holds kind `Other`, expected `Toy`"));
 /// ```
 pub fn from_json<M: ModelKind>(json: &str) -> Result<M> {
     let env = read_envelope(json)?;

@@ -1,0 +1,410 @@
+//! Transactions: one row per order line or order (customer, time, amount, optional details).
+
+use rustc_hash::FxHashSet;
+
+use super::columns::{check_finite, check_len, Categorical, TimeColumn};
+use super::ids::{CustomerIndex, IdColumn};
+use crate::{Result, SegError};
+
+/// Validated, columnar transactions. Build with [`Transactions::builder`].
+///
+/// Negative amounts are returns or refunds; zero amounts are allowed. Rows need not be sorted.
+///
+/// ```
+/// use segcore::data::Transactions;
+/// let tx = Transactions::builder(vec![1_i64, 2, 1], vec![0_i64, 86_400, 172_800], vec![10.0, 5.0, -2.5])
+///     .category(vec!["rock", "jazz", "rock"])
+///     .build()
+///     .unwrap();
+/// assert_eq!(tx.len(), 3);
+/// assert_eq!(tx.customers().len(), 2);
+/// assert_eq!(tx.customer(), &[0, 1, 0]);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transactions {
+    pub(crate) customers: CustomerIndex,
+    pub(crate) customer: Vec<u32>,
+    pub(crate) timestamp: Vec<i64>,
+    pub(crate) amount: Vec<f64>,
+    pub(crate) order_id: Option<Categorical>,
+    pub(crate) quantity: Option<Vec<f64>>,
+    pub(crate) product: Option<Categorical>,
+    pub(crate) category: Option<Categorical>,
+    pub(crate) channel: Option<Categorical>,
+    pub(crate) discount: Option<Vec<bool>>,
+    pub(crate) duplicate_rows: usize,
+}
+
+/// Builder for [`Transactions`]; see [`Transactions::builder`].
+#[derive(Debug, Clone)]
+pub struct TransactionsBuilder {
+    customer: IdColumn,
+    timestamp: TimeColumn,
+    amount: Vec<f64>,
+    order_id: Option<Vec<String>>,
+    quantity: Option<Vec<f64>>,
+    product: Option<Vec<String>>,
+    category: Option<Vec<String>>,
+    channel: Option<Vec<String>>,
+    discount: Option<Vec<bool>>,
+}
+
+/// customer, time, amount bits, order, quantity bits, product, category, channel, discount
+type TxRowKey = (u32, i64, u64, u32, u64, u32, u32, u32, u8);
+
+fn strings<S: Into<String>>(v: Vec<S>) -> Vec<String> {
+    v.into_iter().map(Into::into).collect()
+}
+
+impl Transactions {
+    /// Starts a builder from the three required columns.
+    ///
+    /// ```
+    /// let tx = segcore::data::Transactions::builder(vec!["a"], vec![0_i64], vec![1.0]).build().unwrap();
+    /// assert_eq!(tx.amount(), &[1.0]);
+    /// ```
+    pub fn builder(
+        customer: impl Into<IdColumn>,
+        timestamp: impl Into<TimeColumn>,
+        amount: Vec<f64>,
+    ) -> TransactionsBuilder {
+        TransactionsBuilder {
+            customer: customer.into(),
+            timestamp: timestamp.into(),
+            amount,
+            order_id: None,
+            quantity: None,
+            product: None,
+            category: None,
+            channel: None,
+            discount: None,
+        }
+    }
+
+    /// Number of rows.
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]).build().unwrap();
+    /// assert_eq!(tx.len(), 1);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.customer.len()
+    }
+
+    /// Always false: empty transactions are refused at build time.
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]).build().unwrap();
+    /// assert!(!tx.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.customer.is_empty()
+    }
+
+    /// The customer index.
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![0_i64], vec![1.0]).build().unwrap();
+    /// assert_eq!(tx.customers().label(0), "7");
+    /// ```
+    pub fn customers(&self) -> &CustomerIndex {
+        &self.customers
+    }
+
+    /// Dense customer code per row.
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![0_i64], vec![1.0]).build().unwrap();
+    /// assert_eq!(tx.customer(), &[0]);
+    /// ```
+    pub fn customer(&self) -> &[u32] {
+        &self.customer
+    }
+
+    /// UTC seconds per row.
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![5_i64], vec![1.0]).build().unwrap();
+    /// assert_eq!(tx.timestamp(), &[5]);
+    /// ```
+    pub fn timestamp(&self) -> &[i64] {
+        &self.timestamp
+    }
+
+    /// Amount per row (negative = return or refund).
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![5_i64], vec![-1.0]).build().unwrap();
+    /// assert_eq!(tx.amount(), &[-1.0]);
+    /// ```
+    pub fn amount(&self) -> &[f64] {
+        &self.amount
+    }
+
+    /// Order ids, if given.
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![5_i64], vec![1.0]).order_id(vec!["o1"]).build().unwrap();
+    /// assert_eq!(tx.order_id().unwrap().get(0), Some("o1"));
+    /// ```
+    pub fn order_id(&self) -> Option<&Categorical> {
+        self.order_id.as_ref()
+    }
+
+    /// Quantities, if given.
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![5_i64], vec![1.0]).quantity(vec![2.0]).build().unwrap();
+    /// assert_eq!(tx.quantity(), Some(&[2.0][..]));
+    /// ```
+    pub fn quantity(&self) -> Option<&[f64]> {
+        self.quantity.as_deref()
+    }
+
+    /// Product ids, if given.
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![5_i64], vec![1.0]).product(vec!["sku1"]).build().unwrap();
+    /// assert_eq!(tx.product().unwrap().levels, vec!["sku1"]);
+    /// ```
+    pub fn product(&self) -> Option<&Categorical> {
+        self.product.as_ref()
+    }
+
+    /// Product categories, if given.
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![5_i64], vec![1.0]).category(vec!["rock"]).build().unwrap();
+    /// assert_eq!(tx.category().unwrap().get(0), Some("rock"));
+    /// ```
+    pub fn category(&self) -> Option<&Categorical> {
+        self.category.as_ref()
+    }
+
+    /// Sales channels, if given.
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![5_i64], vec![1.0]).channel(vec!["email"]).build().unwrap();
+    /// assert_eq!(tx.channel().unwrap().get(0), Some("email"));
+    /// ```
+    pub fn channel(&self) -> Option<&Categorical> {
+        self.channel.as_ref()
+    }
+
+    /// Discount flags, if given.
+    ///
+    /// ```
+    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![5_i64], vec![1.0]).discount(vec![true]).build().unwrap();
+    /// assert_eq!(tx.discount(), Some(&[true][..]));
+    /// ```
+    pub fn discount(&self) -> Option<&[bool]> {
+        self.discount.as_deref()
+    }
+
+    /// Number of rows that exactly repeat an earlier row (all columns equal). They are kept.
+    ///
+    /// ```
+    /// let tx = segcore::data::Transactions::builder(vec![1_i64, 1], vec![0_i64, 0], vec![2.0, 2.0]).build().unwrap();
+    /// assert_eq!(tx.duplicate_rows(), 1);
+    /// ```
+    pub fn duplicate_rows(&self) -> usize {
+        self.duplicate_rows
+    }
+
+    /// The rows whose positions are in `rows`, in that order (same customer index).
+    ///
+    /// ```
+    /// let tx = segcore::data::Transactions::builder(vec![1_i64, 2], vec![0_i64, 9], vec![2.0, 3.0]).build().unwrap();
+    /// let sub = tx.select(&[1]);
+    /// assert_eq!(sub.amount(), &[3.0]);
+    /// assert_eq!(sub.customers().len(), 2);
+    /// ```
+    pub fn select(&self, rows: &[usize]) -> Transactions {
+        Transactions {
+            customers: self.customers.clone(),
+            customer: rows.iter().map(|&r| self.customer[r]).collect(),
+            timestamp: rows.iter().map(|&r| self.timestamp[r]).collect(),
+            amount: rows.iter().map(|&r| self.amount[r]).collect(),
+            order_id: self.order_id.as_ref().map(|c| c.select(rows)),
+            quantity: self
+                .quantity
+                .as_ref()
+                .map(|q| rows.iter().map(|&r| q[r]).collect()),
+            product: self.product.as_ref().map(|c| c.select(rows)),
+            category: self.category.as_ref().map(|c| c.select(rows)),
+            channel: self.channel.as_ref().map(|c| c.select(rows)),
+            discount: self
+                .discount
+                .as_ref()
+                .map(|q| rows.iter().map(|&r| q[r]).collect()),
+            duplicate_rows: 0,
+        }
+    }
+
+    /// Replaces the customer index by a larger one (`remap[old code] = new code`).
+    pub(crate) fn reindex(&mut self, index: CustomerIndex, remap: &[u32]) {
+        for c in self.customer.iter_mut() {
+            *c = remap[*c as usize];
+        }
+        self.customers = index;
+    }
+
+    fn count_duplicates(&self) -> usize {
+        let mut seen: FxHashSet<TxRowKey> = FxHashSet::default();
+        let code = |c: &Option<Categorical>, i: usize| c.as_ref().map_or(0, |c| c.codes[i]);
+        let mut dup = 0;
+        for i in 0..self.len() {
+            let key = (
+                self.customer[i],
+                self.timestamp[i],
+                self.amount[i].to_bits(),
+                code(&self.order_id, i),
+                self.quantity.as_ref().map_or(0, |q| q[i].to_bits()),
+                code(&self.product, i),
+                code(&self.category, i),
+                code(&self.channel, i),
+                self.discount.as_ref().map_or(2, |d| d[i] as u8),
+            );
+            if !seen.insert(key) {
+                dup += 1;
+            }
+        }
+        dup
+    }
+}
+
+impl TransactionsBuilder {
+    /// Order ids (strings; empty = missing).
+    ///
+    /// ```
+    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+    /// assert!(b.order_id(vec!["A-1"]).build().is_ok());
+    /// ```
+    pub fn order_id<S: Into<String>>(mut self, v: Vec<S>) -> Self {
+        self.order_id = Some(strings(v));
+        self
+    }
+
+    /// Item quantities (finite, >= 0).
+    ///
+    /// ```
+    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+    /// assert!(b.quantity(vec![-1.0]).build().is_err());
+    /// ```
+    pub fn quantity(mut self, v: Vec<f64>) -> Self {
+        self.quantity = Some(v);
+        self
+    }
+
+    /// Product ids.
+    ///
+    /// ```
+    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+    /// assert!(b.product(vec!["sku"]).build().is_ok());
+    /// ```
+    pub fn product<S: Into<String>>(mut self, v: Vec<S>) -> Self {
+        self.product = Some(strings(v));
+        self
+    }
+
+    /// Product categories.
+    ///
+    /// ```
+    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+    /// assert!(b.category(vec!["jazz"]).build().is_ok());
+    /// ```
+    pub fn category<S: Into<String>>(mut self, v: Vec<S>) -> Self {
+        self.category = Some(strings(v));
+        self
+    }
+
+    /// Sales channels (e.g. web, app, email, social).
+    ///
+    /// ```
+    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+    /// assert!(b.channel(vec!["app"]).build().is_ok());
+    /// ```
+    pub fn channel<S: Into<String>>(mut self, v: Vec<S>) -> Self {
+        self.channel = Some(strings(v));
+        self
+    }
+
+    /// Whether each row used a discount.
+    ///
+    /// ```
+    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+    /// assert!(b.discount(vec![false]).build().is_ok());
+    /// ```
+    pub fn discount(mut self, v: Vec<bool>) -> Self {
+        self.discount = Some(v);
+        self
+    }
+
+    /// Validates and builds.
+    ///
+    /// Errors: [`SegError::Empty`] without rows, [`SegError::LengthMismatch`] for a column of
+    /// another length, [`SegError::InvalidValue`] for a non-finite amount, a negative or
+    /// non-finite quantity, or a bad time.
+    ///
+    /// ```
+    /// use segcore::data::Transactions;
+    /// let e = Transactions::builder(vec![1_i64, 2], vec![0_i64, 0], vec![1.0, f64::INFINITY]).build().unwrap_err();
+    /// assert_eq!(e.to_string(), "column `amount`, row 1: inf is not a valid value");
+    /// let e = Transactions::builder(vec![1_i64, 2], vec![0_i64], vec![1.0, 2.0]).build().unwrap_err();
+    /// assert_eq!(e.to_string(), "column `timestamp` has 1 rows, expected 2");
+    /// ```
+    pub fn build(self) -> Result<Transactions> {
+        let n = self.customer.len();
+        if n == 0 {
+            return Err(SegError::Empty {
+                what: "transactions".into(),
+            });
+        }
+        check_len("timestamp", n, self.timestamp.len())?;
+        check_len("amount", n, self.amount.len())?;
+        for (name, len) in [
+            ("order_id", self.order_id.as_ref().map(Vec::len)),
+            ("quantity", self.quantity.as_ref().map(Vec::len)),
+            ("product", self.product.as_ref().map(Vec::len)),
+            ("category", self.category.as_ref().map(Vec::len)),
+            ("channel", self.channel.as_ref().map(Vec::len)),
+            ("discount", self.discount.as_ref().map(Vec::len)),
+        ] {
+            if let Some(len) = len {
+                check_len(name, n, len)?;
+            }
+        }
+        check_finite("amount", &self.amount)?;
+        if let Some(q) = &self.quantity {
+            if let Some((row, v)) = q
+                .iter()
+                .enumerate()
+                .find(|(_, v)| !v.is_finite() || **v < 0.0)
+            {
+                return Err(SegError::invalid(
+                    "quantity",
+                    row,
+                    format!("{v} is not a valid quantity (finite and >= 0)"),
+                ));
+            }
+        }
+        let timestamp = self.timestamp.to_seconds("timestamp")?;
+        let (customers, customer) = CustomerIndex::build(&self.customer);
+        let cat = |v: Option<Vec<String>>| v.map(|v| Categorical::from_strings(&v));
+        let mut tx = Transactions {
+            customers,
+            customer,
+            timestamp,
+            amount: self.amount,
+            order_id: cat(self.order_id),
+            quantity: self.quantity,
+            product: cat(self.product),
+            category: cat(self.category),
+            channel: cat(self.channel),
+            discount: self.discount,
+            duplicate_rows: 0,
+        };
+        tx.duplicate_rows = tx.count_duplicates();
+        Ok(tx)
+    }
+}
