@@ -14,5 +14,6 @@ pub mod error;
 pub mod features;
 pub mod model;
 pub mod pipeline;
+pub mod report;
 
 pub use error::{Result, SegError};
