@@ -11,6 +11,7 @@ pub mod clv;
 pub mod data;
 pub mod dynamic;
 pub mod error;
+pub mod analytics;
 pub mod features;
 pub mod model;
 pub mod pipeline;
