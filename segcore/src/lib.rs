@@ -5,13 +5,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod analytics;
 pub mod churn;
 pub mod cluster;
 pub mod clv;
 pub mod data;
 pub mod dynamic;
 pub mod error;
-pub mod analytics;
 pub mod features;
 pub mod model;
 pub mod pipeline;
