@@ -11,6 +11,7 @@
 //! assert!(s > 0.8);
 //! ```
 
+pub mod choose_k;
 pub mod hungarian;
 pub mod kmeans;
 pub mod quality;
