@@ -15,5 +15,6 @@ pub mod choose_k;
 pub mod hungarian;
 pub mod kmeans;
 pub mod quality;
+pub mod rfm;
 pub mod scale;
 pub(crate) mod util;
