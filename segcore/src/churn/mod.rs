@@ -21,6 +21,6 @@ mod linalg;
 pub mod logistic;
 pub mod metrics;
 
-// pub use explain::{Driver, Explanation, RiskBands};
+pub use explain::{Driver, ExplainableChurn, Explanation, RiskBand, RiskBands};
 // pub use gbt::{GradientBoostingChurn, GradientBoostingChurnParams};
 pub use logistic::{ClassWeight, LogisticChurn, LogisticChurnParams};
