@@ -14,6 +14,7 @@
 pub mod choose_k;
 pub mod hungarian;
 pub mod kmeans;
+pub mod profile;
 pub mod quality;
 pub mod rfm;
 pub mod scale;
