@@ -136,8 +136,8 @@ fn ids_stay_stable_across_refits() {
         assert_eq!(fit.movers(1, group_id[2], group_id[1]).unwrap(), vec![5]);
         // centres keep their ids
         for t in 0..3 {
-            for g in 0..3 {
-                let c = fit.centroids[t][[group_id[g], 0]];
+            for (g, &gid) in group_id.iter().enumerate() {
+                let c = fit.centroids[t][[gid, 0]];
                 assert!((c - g as f64 * 10.0).abs() < 0.5, "{c}");
             }
         }
