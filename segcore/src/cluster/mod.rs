@@ -12,6 +12,7 @@
 //! ```
 
 pub mod choose_k;
+pub mod gmm;
 pub mod hungarian;
 pub mod kmeans;
 pub mod profile;
