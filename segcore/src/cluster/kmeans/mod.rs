@@ -23,8 +23,10 @@ mod hamerly;
 mod init;
 mod lloyd;
 pub mod minibatch;
+mod stats;
 
 pub use minibatch::{MiniBatchKMeans, MiniBatchKMeansParams};
+pub use stats::KMeansStats;
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use rand::SeedableRng;
