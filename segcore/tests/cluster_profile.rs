@@ -114,3 +114,43 @@ fn names_are_unique_within_a_run() {
     assert_eq!(got[2], "recent high spenders");
     assert_eq!(got[3], "recent high spenders (2)");
 }
+
+#[test]
+fn repeated_names_take_the_next_adjective() {
+    let names: Vec<String> = ["recency", "discount_share"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    // segment 2: ten recent customers with discount shares 0 and 1; segments 0 and 1: five
+    // lapsed customers each, segment 1 slightly discount-driven (z = 0.225 / 0.3767 = 0.60)
+    let mut rows = Vec::new();
+    let mut labels = Vec::new();
+    for i in 0..10 {
+        rows.push([20.0, (i % 2) as f64]);
+        labels.push(2);
+    }
+    for _ in 0..5 {
+        rows.push([300.0, 0.5]);
+        labels.push(0);
+        rows.push([300.0, 0.8]);
+        labels.push(1);
+    }
+    let x = Array2::from_shape_fn((20, 2), |(i, j)| rows[i][j]);
+    let p = profile_segments(
+        &names,
+        x.view(),
+        &labels,
+        &ProfileExtras::default(),
+        &Vocabulary::default(),
+    )
+    .unwrap();
+    let got: Vec<&str> = p.segments.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(
+        got,
+        vec![
+            "lapsed customers",
+            "lapsed discount-driven customers",
+            "recent customers"
+        ]
+    );
+}
