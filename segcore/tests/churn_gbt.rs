@@ -59,8 +59,8 @@ fn test_auc_matches_sklearn_and_is_thread_count_independent() {
 
 #[test]
 fn missing_values_go_to_the_better_side() {
-    // churners are exactly the customers whose feature 0 is missing; feature 0 is otherwise
-    // uninformative, so the only useful split sends missing values to the churn side
+    // churners: feature 0 missing, or feature 0 <= 10. One split separates them perfectly,
+    // but only if missing values join the low side (left), which the right-to-left scan finds.
     let n = 600;
     let x = Array2::from_shape_fn((n, 2), |(i, j)| {
         if j == 0 {
@@ -73,25 +73,16 @@ fn missing_values_go_to_the_better_side() {
             (i % 11) as f64
         }
     });
-    let y: Vec<bool> = (0..n).map(|i| i % 4 == 0).collect();
+    let y: Vec<bool> = (0..n).map(|i| i % 4 == 0 || i % 37 <= 10).collect();
     let m = sklearn_like().max_iter(20).fit(x.view(), &y).unwrap();
-    let root = &m.trees()[0].nodes[0];
+    let nodes = &m.trees()[0].nodes;
+    let root = &nodes[0];
     assert!(!root.leaf);
     assert_eq!(root.feature, 0);
-    let churn_side = if root.missing_left {
-        root.left
-    } else {
-        root.right
-    };
-    let other = if root.missing_left {
-        root.right
-    } else {
-        root.left
-    };
-    let nodes = &m.trees()[0].nodes;
-    assert_eq!(nodes[churn_side as usize].count, 150);
-    assert!(nodes[churn_side as usize].value > 0.0 || !nodes[churn_side as usize].leaf);
-    assert!(nodes[other as usize].count == 450);
+    assert!(root.missing_left);
+    assert_eq!(root.threshold, 10.5);
+    let churners = y.iter().filter(|&&v| v).count() as u32;
+    assert_eq!(nodes[root.left as usize].count, churners);
     let p = m.predict_proba(x.view()).unwrap();
     for i in 0..n {
         if y[i] {
@@ -100,6 +91,10 @@ fn missing_values_go_to_the_better_side() {
             assert!(p[i] < 0.1, "row {i}: {}", p[i]);
         }
     }
+    // a new customer with the feature missing is scored as a churner
+    let new = ndarray::array![[f64::NAN, 3.0], [30.0, 3.0]];
+    let pn = m.predict_proba(new.view()).unwrap();
+    assert!(pn[0] > 0.9 && pn[1] < 0.1);
     // a feature without missing values in training sends NaN to the larger child
     let x2 = Array2::from_shape_fn((n, 1), |(i, _)| i as f64);
     let y2: Vec<bool> = (0..n).map(|i| i >= 450).collect();
