@@ -8,7 +8,8 @@
 //! the intercept `b` unpenalised and `x̃` the standardised features (`(x - mean) / std`,
 //! population std, a zero std replaced by 1 — as scikit-learn's `StandardScaler`; the
 //! scaling statistics ignore sample weights). It is minimised by damped Newton steps on the
-//! `(d+1) x (d+1)` Hessian with a Cholesky solve. Gradient and Hessian are sums over fixed
+//! `(d+1) x (d+1)` Hessian with a Cholesky solve (near the optimum the last Hessian factor is
+//! kept while it gives fast progress), or — for wide data, see [`Solver`] — by L-BFGS. Gradient and Hessian are sums over fixed
 //! chunks of rows (`partial stats`) merged in chunk order, so the fit is identical on any
 //! thread count.
 //!
@@ -54,6 +55,21 @@ pub enum ClassWeight {
     },
 }
 
+/// Optimiser of [`LogisticChurn`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Solver {
+    /// Newton up to 256 features, L-BFGS above (default).
+    #[default]
+    Auto,
+    /// Damped Newton with the exact `(d+1) x (d+1)` Hessian (Cholesky).
+    Newton,
+    /// L-BFGS (memory 10), gradients only: for wide data.
+    Lbfgs,
+}
+
+/// Above this many features, [`Solver::Auto`] uses L-BFGS.
+const AUTO_LBFGS_ABOVE: usize = 256;
+
 /// Settings of [`LogisticChurn`] (builder; validated at fit).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticChurnParams {
@@ -63,7 +79,9 @@ pub struct LogisticChurnParams {
     pub class_weight: ClassWeight,
     /// Standardise features internally (default true).
     pub standardize: bool,
-    /// Maximum Newton iterations (default 100).
+    /// Optimiser (default [`Solver::Auto`]).
+    pub solver: Solver,
+    /// Maximum Newton iterations (default 100; L-BFGS may run 10 times as many).
     pub max_iter: usize,
     /// Stop when `max_j |grad_j| / sum_i s_i <= tol` (default 1e-10).
     pub tol: f64,
@@ -75,6 +93,7 @@ impl Default for LogisticChurnParams {
             c: 1.0,
             class_weight: ClassWeight::None,
             standardize: true,
+            solver: Solver::Auto,
             max_iter: 100,
             tol: 1e-10,
         }
@@ -109,6 +128,16 @@ impl LogisticChurnParams {
     /// ```
     pub fn standardize(mut self, on: bool) -> Self {
         self.standardize = on;
+        self
+    }
+    /// Sets the optimiser.
+    ///
+    /// ```
+    /// use segcore::churn::logistic::{LogisticChurn, Solver};
+    /// assert_eq!(LogisticChurn::params().solver(Solver::Lbfgs).solver, Solver::Lbfgs);
+    /// ```
+    pub fn solver(mut self, solver: Solver) -> Self {
+        self.solver = solver;
         self
     }
     /// Sets the maximum number of Newton iterations (>= 1).
@@ -155,7 +184,7 @@ impl LogisticChurnParams {
     /// (`true` = churned) and optional non-negative sample weights.
     ///
     /// Errors: shape/length mismatches, non-finite features, a single class in `y`, invalid
-    /// parameters, and `NotConverged` when Newton's method does not reach `tol`.
+    /// parameters, and `NotConverged` when the solver does not reach `tol`.
     ///
     /// ```
     /// use ndarray::{array, Array1};
@@ -223,6 +252,35 @@ impl LogisticChurnParams {
         if sum_pos > 0.0 && sum_pos < sum_w {
             beta[d] = (sum_pos / (sum_w - sum_pos)).ln();
         }
+        let use_lbfgs = match self.solver {
+            Solver::Newton => false,
+            Solver::Lbfgs => true,
+            Solver::Auto => d > AUTO_LBFGS_ABOVE,
+        };
+        let (beta, iter) = if use_lbfgs {
+            self.lbfgs(&data, beta, lambda, sum_w)?
+        } else {
+            self.newton(&data, beta, lambda, sum_w)?
+        };
+        Ok(LogisticChurn {
+            coef: beta[..d].to_vec(),
+            intercept: beta[d],
+            mean,
+            scale,
+            n_iter: iter,
+            params: self.clone(),
+        })
+    }
+
+    /// Damped Newton iterations from `beta`; returns the solution and the iteration count.
+    fn newton(
+        &self,
+        data: &Data<'_>,
+        mut beta: Vec<f64>,
+        lambda: f64,
+        sum_w: f64,
+    ) -> Result<(Vec<f64>, usize)> {
+        let d1 = beta.len();
         let mut st = data.stats(&beta, lambda, true);
         let mut factor: Vec<f64> = Vec::new();
         let mut lazy_gmax = f64::INFINITY;
@@ -291,18 +349,101 @@ impl LogisticChurnParams {
                 }
             }
         }
-        Ok(LogisticChurn {
-            coef: beta[..d].to_vec(),
-            intercept: beta[d],
-            mean,
-            scale,
-            n_iter: iter,
-            params: self.clone(),
-        })
+        Ok((beta, iter))
+    }
+
+    /// L-BFGS (memory 10, backtracking Armijo line search) from `beta`, for wide data: only
+    /// gradients are evaluated. Runs at most `10 * max_iter` iterations.
+    fn lbfgs(
+        &self,
+        data: &Data<'_>,
+        mut beta: Vec<f64>,
+        lambda: f64,
+        sum_w: f64,
+    ) -> Result<(Vec<f64>, usize)> {
+        const MEMORY: usize = 10;
+        let max_iter = self.max_iter.saturating_mul(10);
+        let mut st = data.stats(&beta, lambda, false);
+        let mut hist: std::collections::VecDeque<(Vec<f64>, Vec<f64>, f64)> =
+            std::collections::VecDeque::new();
+        let mut iter = 0;
+        loop {
+            let gmax = st.grad.iter().fold(0.0f64, |m, g| m.max(g.abs())) / sum_w;
+            if gmax <= self.tol {
+                return Ok((beta, iter));
+            }
+            if iter >= max_iter {
+                return Err(SegError::NotConverged {
+                    model: "LogisticChurn".into(),
+                    iterations: iter,
+                    grad_norm: gmax,
+                    reason: "maximum number of L-BFGS iterations reached".into(),
+                });
+            }
+            iter += 1;
+            // two-loop recursion: dir = -H g
+            let mut q = st.grad.clone();
+            let mut alphas = Vec::with_capacity(hist.len());
+            for (sv, yv, rho) in hist.iter().rev() {
+                let a = rho * dot(sv, &q);
+                for (qi, yi) in q.iter_mut().zip(yv) {
+                    *qi -= a * yi;
+                }
+                alphas.push(a);
+            }
+            let gamma = match hist.back() {
+                Some((sv, yv, _)) => dot(sv, yv) / dot(yv, yv),
+                None => 1.0 / dot(&st.grad, &st.grad).sqrt().max(f64::MIN_POSITIVE),
+            };
+            q.iter_mut().for_each(|v| *v *= gamma);
+            for ((sv, yv, rho), a) in hist.iter().zip(alphas.iter().rev()) {
+                let b = rho * dot(yv, &q);
+                for (qi, si) in q.iter_mut().zip(sv) {
+                    *qi += (a - b) * si;
+                }
+            }
+            let dir: Vec<f64> = q.iter().map(|v| -v).collect();
+            let slope = dot(&st.grad, &dir);
+            let mut t = 1.0;
+            let mut accepted = None;
+            for _ in 0..50 {
+                let trial: Vec<f64> = beta.iter().zip(&dir).map(|(b, s)| b + t * s).collect();
+                let ts = data.stats(&trial, lambda, false);
+                let slack = 16.0 * f64::EPSILON * st.loss.abs();
+                if ts.loss.is_finite() && ts.loss <= st.loss + 1e-4 * t * slope + slack {
+                    accepted = Some((trial, ts));
+                    break;
+                }
+                t *= 0.5;
+            }
+            let Some((nb, ns)) = accepted else {
+                if gmax <= self.tol.sqrt() {
+                    return Ok((beta, iter));
+                }
+                return Err(SegError::NotConverged {
+                    model: "LogisticChurn".into(),
+                    iterations: iter,
+                    grad_norm: gmax,
+                    reason: "line search failed to decrease the objective".into(),
+                });
+            };
+            let sv: Vec<f64> = nb.iter().zip(&beta).map(|(a, b)| a - b).collect();
+            let yv: Vec<f64> = ns.grad.iter().zip(&st.grad).map(|(a, b)| a - b).collect();
+            let sy = dot(&sv, &yv);
+            if sy > f64::EPSILON * dot(&yv, &yv) {
+                if hist.len() == MEMORY {
+                    hist.pop_front();
+                }
+                hist.push_back((sv, yv, 1.0 / sy));
+            }
+            beta = nb;
+            st = ns;
+        }
     }
 }
 
-/// Column means and population standard deviations (zero std → 1), chunked and merged in order.
+/// Column means and population standard deviations (constant columns → 1), chunked and
+/// merged in order.
 fn column_scaling(x: ArrayView2<f64>) -> (Vec<f64>, Vec<f64>) {
     let n = x.nrows();
     let d = x.ncols();
@@ -337,12 +478,16 @@ fn column_scaling(x: ArrayView2<f64>) -> (Vec<f64>, Vec<f64>) {
             *m += v;
         }
     }
+    // constant features (variance within rounding of zero, scikit-learn's rule) keep scale 1
+    let nf = n as f64;
     let scale = var
         .iter()
-        .map(|v| {
-            let sd = (v / n as f64).sqrt();
-            if sd > 10.0 * f64::EPSILON * 1.0f64.max(sd) && sd.is_finite() && sd > 0.0 {
-                sd
+        .zip(&mean)
+        .map(|(v, m)| {
+            let var = v / nf;
+            let bound = (nf * m.abs() * f64::EPSILON).powi(2);
+            if var > bound && var > 0.0 {
+                var.sqrt()
             } else {
                 1.0
             }

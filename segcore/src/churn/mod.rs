@@ -23,4 +23,4 @@ pub mod metrics;
 
 pub use explain::{Driver, ExplainableChurn, Explanation, RiskBand, RiskBands};
 pub use gbt::{GradientBoostingChurn, GradientBoostingChurnParams};
-pub use logistic::{ClassWeight, LogisticChurn, LogisticChurnParams};
+pub use logistic::{ClassWeight, LogisticChurn, LogisticChurnParams, Solver};

@@ -54,7 +54,7 @@ impl Calibrator {
                     .map_err(|e| crate::SegError::shape(e.to_string()))?;
                 let m = LogisticChurn::params()
                     .standardize(false)
-                    .c(1e8)
+                    .c(1e4)
                     .tol(1e-9)
                     .fit(x.view(), y, None)?;
                 Ok(Some(Calibrator::Platt {
