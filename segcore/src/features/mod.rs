@@ -12,6 +12,11 @@
 //! `NaN`; categorical codes use −1 for "none". Call [`FeatureMatrix::fill_undefined`] (or
 //! [`FeatureMatrix::select`] always-defined columns) before a model that needs finite input.
 //!
+//! **Levels.** Per-level columns (`views_recent_{category}`, `order_share_{channel}`) and the
+//! level lists of code columns come from the whole columns passed in, not only the rows
+//! before the cutoff, so one schema serves several cutoffs; a level first seen after the
+//! cutoff gets an all-zero column. Compare codes across feature sets by level name.
+//!
 //! **How it runs.** Each log is grouped by customer once (a counting sort, time order
 //! within); customers are then processed in parallel in fixed blocks, each writing its own
 //! rows of one row-major buffer. Every value depends only on that customer's rows in time
