@@ -314,12 +314,17 @@ impl RowErr {
     }
 }
 
+/// Receives `(line, fields)` per record; `None` fields for a line that is not UTF-8.
+type RecordFn<'f> = dyn FnMut(u64, Option<&[&str]>) -> Result<()> + 'f;
+/// Parses one data row into the column buffers.
+type RowFn<'f> = dyn FnMut(&Layout, &[&str]) -> std::result::Result<(), RowErr> + 'f;
+
 /// Calls `f(line, fields)` for every non-blank record, header included.
 fn for_each_record<R: Read>(
     rdr: R,
     path: &str,
     delimiter: Delimiter,
-    f: &mut dyn FnMut(u64, Option<&[&str]>) -> Result<()>,
+    f: &mut RecordFn<'_>,
 ) -> Result<()> {
     let io_err = |e: std::io::Error| SegError::Io {
         path: path.to_string(),
@@ -524,12 +529,7 @@ impl<'a> Reading<'a> {
     }
 
     /// Handles one record: header detection, width check, then the row parser.
-    fn record(
-        &mut self,
-        line: u64,
-        rec: Option<&[&str]>,
-        parse: &mut dyn FnMut(&Layout, &[&str]) -> std::result::Result<(), RowErr>,
-    ) -> Result<()> {
+    fn record(&mut self, line: u64, rec: Option<&[&str]>, parse: &mut RowFn<'_>) -> Result<()> {
         self.saw_record = true;
         if self.layout.is_none() {
             let Some(rec) = rec else {
@@ -666,7 +666,7 @@ fn time_error(s: &str, format: TimeFormat, field: usize) -> RowErr {
         if let Ok(v) = s.parse::<f64>() {
             if v.is_finite()
                 && (v < MIN_TIMESTAMP as f64 || v > MAX_TIMESTAMP as f64)
-                && (format == TimeFormat::EpochSeconds || !(s.len() == 8 && !s.contains('.')))
+                && (format == TimeFormat::EpochSeconds || s.len() != 8 || s.contains('.'))
             {
                 return out_of_range;
             }
@@ -862,7 +862,6 @@ pub fn read_transactions_from_reader<R: Read>(
     for_each_record(rdr, name, opts.delimiter, &mut |line, rec| {
         rd.record(line, rec, &mut parse)
     })?;
-    drop(parse);
     rd.check_nonempty()?;
     let mut b: TransactionsBuilder =
         Transactions::builder(id_column(ids, id_type), TimeColumn::Seconds(ts), amount);
@@ -967,7 +966,6 @@ pub fn read_events_from_reader<R: Read>(
     for_each_record(rdr, name, opts.delimiter, &mut |line, rec| {
         rd.record(line, rec, &mut parse)
     })?;
-    drop(parse);
     rd.check_nonempty()?;
     let mut b: EventsBuilder =
         Events::builder(id_column(ids, id_type), TimeColumn::Seconds(ts), kind);
@@ -1072,7 +1070,6 @@ pub fn read_feedback_from_reader<R: Read>(
     for_each_record(rdr, name, opts.delimiter, &mut |line, rec| {
         rd.record(line, rec, &mut parse)
     })?;
-    drop(parse);
     rd.check_nonempty()?;
     let mut b: FeedbackBuilder = Feedback::builder(
         id_column(ids, id_type),
