@@ -12,6 +12,9 @@
 //! ```
 
 pub mod anomaly;
+pub mod channels;
+pub mod cohorts;
+pub mod experiments;
 pub mod funnel;
 pub mod privacy;
 pub mod stats;
