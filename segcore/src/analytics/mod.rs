@@ -16,7 +16,9 @@ pub mod channels;
 pub mod cohorts;
 pub mod experiments;
 pub mod funnel;
+pub mod nba;
 pub mod privacy;
+pub mod recommend;
 pub mod stats;
 
 pub(crate) fn check_slice_len(name: &str, expected: usize, found: usize) -> crate::Result<()> {
