@@ -133,7 +133,8 @@ pub struct CohortRow {
     pub worse_than_earlier: Option<CohortFlag>,
 }
 
-/// The cohort table: one row per acquisition month (in order), `months` offsets each.
+/// The cohort table: one row per acquisition month with customers (in order), `months`
+/// offsets each.
 ///
 /// ```
 /// # use segcore::analytics::cohorts::Cohorts;
@@ -236,8 +237,8 @@ impl CohortParams {
         let mut size = vec![0u64; n_cohorts];
         let mut active = vec![vec![0u64; months]; n_cohorts];
         let mut revenue = vec![vec![0.0f64; months]; n_cohorts];
-        for c in 0..n_cust {
-            let Some(a) = acq[c] else { continue };
+        for (c, a) in acq.iter().enumerate() {
+            let Some(a) = *a else { continue };
             let ci = (a - first) as usize;
             size[ci] += 1;
             let mut last_active: i64 = -1;
@@ -262,6 +263,9 @@ impl CohortParams {
         let k = self.min_group;
         let mut rows = Vec::with_capacity(n_cohorts);
         for ci in 0..n_cohorts {
+            if size[ci] == 0 {
+                continue; // no customer acquired that month: no row
+            }
             let start_idx = first + ci as i64;
             let observed = (last_month - start_idx + 1).max(0) as usize;
             let (y, m) = (start_idx.div_euclid(12), start_idx.rem_euclid(12) + 1);
@@ -284,15 +288,16 @@ impl CohortParams {
             let n = size[ci] as f64;
             // flag against earlier cohorts, complete months only (offset < observed - 1)
             let mut flag = None;
+            #[allow(clippy::needless_range_loop)]
             for m in 1..=self.flag_months.min(months.saturating_sub(1)) {
                 if m + 1 >= observed {
                     break;
                 }
                 let (mut a_b, mut n_b) = (0u64, 0u64);
-                for e in 0..ci {
-                    if !is_suppressed(size[e], k) {
-                        a_b += active[e][m];
-                        n_b += size[e];
+                for (act, &sz) in active.iter().zip(&size).take(ci) {
+                    if !is_suppressed(sz, k) {
+                        a_b += act[m];
+                        n_b += sz;
                     }
                 }
                 if n_b == 0 {

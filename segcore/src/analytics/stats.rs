@@ -259,7 +259,7 @@ fn beta_cf(a: f64, b: f64, x: f64) -> f64 {
 /// assert!((v - 0.3).abs() < 1e-15);
 /// ```
 pub fn inc_beta(a: f64, b: f64, x: f64) -> f64 {
-    if !(a > 0.0 && b > 0.0) || !(0.0..=1.0).contains(&x) {
+    if !(a > 0.0 && b > 0.0 && (0.0..=1.0).contains(&x)) {
         return f64::NAN;
     }
     if x == 0.0 || x == 1.0 {
@@ -281,7 +281,7 @@ pub fn inc_beta(a: f64, b: f64, x: f64) -> f64 {
 /// assert_eq!(segcore::analytics::stats::student_t_sf(0.0, 3.0), 0.5);
 /// ```
 pub fn student_t_sf(t: f64, df: f64) -> f64 {
-    if t.is_nan() || !(df > 0.0) {
+    if t.is_nan() || df.is_nan() || df <= 0.0 {
         return f64::NAN;
     }
     if t.is_infinite() {
@@ -316,7 +316,7 @@ pub fn student_t_quantile(p: f64, df: f64) -> Result<f64> {
     if !(p > 0.0 && p < 1.0) {
         return Err(SegError::param("p", format!("{p} is not in (0, 1)")));
     }
-    if !(df > 0.0) || !df.is_finite() {
+    if df.is_nan() || df <= 0.0 || !df.is_finite() {
         return Err(SegError::param("df", format!("{df} must be positive")));
     }
     let mut hi = 1.0_f64;
