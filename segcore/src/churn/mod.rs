@@ -22,5 +22,5 @@ pub mod logistic;
 pub mod metrics;
 
 pub use explain::{Driver, ExplainableChurn, Explanation, RiskBand, RiskBands};
-// pub use gbt::{GradientBoostingChurn, GradientBoostingChurnParams};
-pub use logistic::{ClassWeight, LogisticChurn, LogisticChurnParams};
+pub use gbt::{GradientBoostingChurn, GradientBoostingChurnParams};
+pub use logistic::{ClassWeight, LogisticChurn, LogisticChurnParams, Solver};

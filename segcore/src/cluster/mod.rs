@@ -12,8 +12,10 @@
 //! ```
 
 pub mod choose_k;
+pub mod gmm;
 pub mod hungarian;
 pub mod kmeans;
+pub mod profile;
 pub mod quality;
 pub mod rfm;
 pub mod scale;
