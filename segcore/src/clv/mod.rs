@@ -51,6 +51,7 @@ macro_rules! mle_setters {
 
 pub mod beta_geo;
 pub mod beta_geo_beta_binom;
+pub mod from_logs;
 pub mod gamma_gamma;
 pub mod modified_beta_geo;
 pub mod optim;
