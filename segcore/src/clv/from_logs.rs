@@ -146,7 +146,7 @@ pub fn calibration_and_holdout(
         .filter(|((_, &t), &a)| t > calibration_end && t <= observation_end && a >= 0.0)
         .map(|((&c, &t), &a)| (c, t.div_euclid(86_400), a))
         .collect();
-    days.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    days.sort_by_key(|a| (a.0, a.1));
     let mut count = vec![0.0; n];
     let mut value = vec![0.0; n];
     let mut last: Option<(u32, i64)> = None;
