@@ -159,3 +159,50 @@ fn worse_cohort_is_flagged() {
     let early = Cohorts::params().as_of(at(2022, 5, 20)).fit(&tx).unwrap();
     assert!(early.cohorts.iter().all(|c| c.worse_than_earlier.is_none()));
 }
+
+#[test]
+fn cdnow_sample_cohorts_match_pandas() {
+    // golden: make_golden.py builds the same table with pandas (Period months, nunique, sum)
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/cdnow/CDNOW_sample.txt"
+    ))
+    .unwrap();
+    let (mut cust, mut time, mut amt) = (Vec::new(), Vec::new(), Vec::new());
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let d: i64 = f[2].parse().unwrap();
+        cust.push(f[1].parse::<i64>().unwrap());
+        time.push(at(d / 10_000, ((d / 100) % 100) as u32, (d % 100) as u32));
+        amt.push(f[4].parse::<f64>().unwrap());
+    }
+    let tx = Transactions::builder(cust, time, amt).build().unwrap();
+    let t = Cohorts::params().fit(&tx).unwrap();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/analytics/golden.json"
+    );
+    let g: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let want = g["cdnow_cohorts"].as_array().unwrap();
+    // Q1 1997 acquisitions observed through June 1998: 3 cohorts, 18 months, 2,357 customers
+    assert_eq!(t.cohorts.len(), 3);
+    assert_eq!(t.months, 18);
+    let total: u64 = t.cohorts.iter().map(|c| c.customers.unwrap()).sum();
+    assert_eq!(total, 2357);
+    for (row, w) in t.cohorts.iter().zip(want) {
+        assert_eq!(row.cohort, w["cohort"].as_str().unwrap());
+        assert_eq!(row.customers, w["size"].as_u64());
+        let active = row.active.as_ref().unwrap();
+        let revenue = row.revenue.as_ref().unwrap();
+        let observed = active.iter().flatten().count();
+        assert_eq!(observed, w["active"].as_object().unwrap().len());
+        for m in 0..observed {
+            let key = m.to_string();
+            assert_eq!(active[m], w["active"][&key].as_u64(), "{} m{m}", row.cohort);
+            let r = w["revenue"][&key].as_f64().unwrap();
+            assert!((revenue[m].unwrap() - r).abs() < 1e-9 * r.max(1.0));
+        }
+        assert_eq!(row.retention.as_ref().unwrap()[0], Some(1.0));
+    }
+}

@@ -211,6 +211,11 @@ fn segments_holm_suppression_and_small_segment_warning() {
     assert!((big.effect - 0.04).abs() < 1e-12);
     assert!(!big.underpowered && big.significant);
     assert!(small.underpowered);
+    // MDE: (z_.975 + z_.8) * sqrt(p(1-p)(2/n)) with the pooled rate p = 0.12 of "big"
+    let zsum = normal_quantile(0.975).unwrap() + normal_quantile(0.8).unwrap();
+    let mde = zsum * (0.12_f64 * 0.88 * (2.0 / 2000.0)).sqrt();
+    assert!((big.min_detectable_effect.unwrap() - mde).abs() < 1e-12);
+    assert!(small.min_detectable_effect.unwrap() > 0.04);
     assert!(small.warning.as_ref().unwrap().contains("segment `small`"));
     // Holm over the two reported segments
     let want = holm(&[big.p_value, small.p_value]).unwrap();

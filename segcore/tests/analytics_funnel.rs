@@ -286,3 +286,18 @@ fn no_flag_without_a_change() {
         .unwrap()
         .is_empty());
 }
+
+#[test]
+fn same_result_on_any_thread_count() {
+    let ev = generate(5, 10, 200, None);
+    let fit = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| FunnelAnalysis::params().fit(&ev).unwrap())
+    };
+    let (one, many) = (fit(1), fit(4));
+    assert_eq!(one, many);
+    assert_eq!(one.over_time(Period::Day), many.over_time(Period::Day));
+}

@@ -146,6 +146,10 @@ pub struct EffectEstimate {
     pub p_adjusted: f64,
     /// `p_adjusted < alpha`.
     pub significant: bool,
+    /// Smallest effect this group's sizes can detect at `alpha` with `power`:
+    /// `(z_{1-α/2} + z_{power}) · √(σ² (1/n₀ + 1/n₁))`, with `σ²` the pooled rate's `p(1-p)`
+    /// (conversion) or the pooled variance (revenue); none when that variance is 0.
+    pub min_detectable_effect: Option<f64>,
     /// Customers per arm needed for the effect of interest (none when that effect is 0).
     pub required_per_arm: Option<f64>,
     /// The smaller arm is below `required_per_arm`.
@@ -422,6 +426,14 @@ impl ExperimentParams {
                 (tt, Some(n0 + n1 - 2.0), p, 0.0)
             }
         };
+        let var = if conversion {
+            let pooled = (c.mean * n0 + t.mean * n1) / (n0 + n1);
+            pooled * (1.0 - pooled)
+        } else {
+            ((n0 - 1.0) * c.var() + (n1 - 1.0) * t.var()) / (n0 + n1 - 2.0)
+        };
+        let zsum = normal_quantile(1.0 - self.alpha / 2.0)? + normal_quantile(self.power)?;
+        let mde = (var > 0.0).then(|| zsum * (var * (1.0 / n0 + 1.0 / n1)).sqrt());
         if p.is_nan() || half.is_nan() {
             return Err(SegError::Numerical {
                 context: format!("experiment test for `{name}`"),
@@ -444,6 +456,7 @@ impl ExperimentParams {
                 p_value: p,
                 p_adjusted: p,
                 significant: p < self.alpha,
+                min_detectable_effect: mde,
                 required_per_arm: None,
                 underpowered: false,
                 warning: None,

@@ -381,7 +381,7 @@ impl FunnelParams {
 }
 
 /// One session as it went through the funnel.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 struct Session {
     customer: u32,
     start: i64,
@@ -563,6 +563,7 @@ pub struct AbandonedCart {
 }
 
 /// Sessions walked through the funnel; ask it for tables, trends, anomalies and the follow-up list.
+/// (Serialisable for export; it holds customer ids, so it is not a model file.)
 ///
 /// ```
 /// use segcore::analytics::funnel::{FunnelAnalysis, Period};
@@ -570,7 +571,7 @@ pub struct AbandonedCart {
 /// let f = FunnelAnalysis::params().min_group(1).fit(&ev).unwrap();
 /// assert_eq!(f.over_time(Period::Day).len(), 1);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FunnelAnalysis {
     stage_names: Vec<String>,
     cart_stage: usize,
@@ -818,7 +819,8 @@ impl FunnelAnalysis {
             .collect()
     }
 
-    /// Drop-off anomalies per stage and period (see [`crate::analytics::anomaly`]).
+    /// Drop-off anomalies per stage and period (see [`crate::analytics::anomaly`]). Periods
+    /// need at least the larger of `params.min_group` and this analysis' `min_group` customers.
     ///
     /// ```
     /// use segcore::analytics::{anomaly::AnomalyParams, funnel::{FunnelAnalysis, Period}};
@@ -836,7 +838,11 @@ impl FunnelAnalysis {
                 reached: c.reached,
             })
             .collect();
-        detect_dropoff_anomalies(&self.stage_names, &periods, params)
+        let params = AnomalyParams {
+            min_group: params.min_group.max(self.min_group),
+            ..params.clone()
+        };
+        detect_dropoff_anomalies(&self.stage_names, &periods, &params)
     }
 
     /// The most recent abandoned cart of every customer (by customer code), as of `as_of`:

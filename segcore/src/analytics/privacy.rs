@@ -24,6 +24,10 @@ use crate::data::CustomerIndex;
 use crate::{Result, SegError};
 
 /// Default minimum number of customers behind any reported group statistic.
+///
+/// ```
+/// assert_eq!(segcore::analytics::privacy::DEFAULT_MIN_GROUP, 10);
+/// ```
 pub const DEFAULT_MIN_GROUP: usize = 10;
 
 /// HMAC-SHA256 of `message` under `key`, as 32 raw bytes (RFC 2104 / RFC 4231).

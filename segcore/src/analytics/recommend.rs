@@ -327,14 +327,20 @@ impl CoPurchase {
         let i = self
             .code(item)
             .ok_or_else(|| SegError::param("item", format!("unknown item `{item}`")))?;
-        Ok(self.neighbours[i]
+        Ok(self
+            .neighbours
+            .get(i)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .take(n)
-            .map(|nb| ItemScore {
-                item: self.items[nb.item as usize].clone(),
-                score: nb.score,
-                support: nb.support,
+            .filter_map(|nb| {
+                Some(ItemScore {
+                    item: self.items.get(nb.item as usize)?.clone(),
+                    score: nb.score,
+                    support: nb.support,
+                })
             })
+            .take(n)
             .collect())
     }
 
@@ -355,7 +361,15 @@ impl CoPurchase {
         owned_sorted.sort_unstable();
         owned_sorted.dedup();
         for &i in &owned_sorted {
-            for nb in &self.neighbours[i] {
+            for nb in self
+                .neighbours
+                .get(i)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+            {
+                if nb.item as usize >= self.items.len() {
+                    continue; // inconsistent model file: ignore the entry
+                }
                 let e = score.entry(nb.item).or_insert((0.0, 0));
                 e.0 += nb.score;
                 e.1 += nb.support;

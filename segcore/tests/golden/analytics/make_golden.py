@@ -90,7 +90,28 @@ cases = [
 out["hmac"] = [dict(key=k.hex(), data=d.hex(), hex_len=t,
                     mac=hmac.new(k, d, hashlib.sha256).hexdigest()[: t or 64]) for k, d, t in cases]
 
-path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden.json")
+# cohort table of the CDNOW sample with pandas: cohort = month of the first purchase,
+# active = distinct customers buying in month cohort + m, revenue = sum of dollar_value
+import pandas as pd
+
+here = os.path.dirname(os.path.abspath(__file__))
+cd = pd.read_csv(os.path.join(here, "../../../data/cdnow/CDNOW_sample.txt"), sep=r"\s+",
+                 header=None, names=["master", "id", "date", "cds", "value"])
+cd["month"] = pd.to_datetime(cd["date"].astype(str), format="%Y%m%d").dt.to_period("M")
+cd["cohort"] = cd.groupby("id")["month"].transform("min")
+cd["offset"] = (cd["month"] - cd["cohort"]).apply(lambda d: d.n)
+sizes = cd.groupby("cohort")["id"].nunique()
+active = cd.groupby(["cohort", "offset"])["id"].nunique()
+revenue = cd.groupby(["cohort", "offset"])["value"].sum()
+cohorts = []
+for c in sizes.index:
+    offs = sorted(active.loc[c].index)
+    cohorts.append(dict(cohort=str(c), size=int(sizes[c]),
+                        active={str(o): int(active.loc[(c, o)]) for o in offs},
+                        revenue={str(o): float(revenue.loc[(c, o)]) for o in offs}))
+out["cdnow_cohorts"] = cohorts
+
+path = os.path.join(here, "golden.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)
 print("wrote", path)
