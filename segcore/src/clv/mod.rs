@@ -56,9 +56,11 @@ pub mod gamma_gamma;
 pub mod modified_beta_geo;
 pub mod optim;
 pub mod pareto_nbd;
+pub mod simulate;
 pub mod special;
 pub mod summary;
 pub mod transaction;
+pub mod value;
 
 pub use beta_geo::{BetaGeo, BetaGeoParams};
 pub use beta_geo_beta_binom::{BetaGeoBetaBinom, BetaGeoBetaBinomParams};
@@ -68,3 +70,4 @@ pub use optim::{FitReport, LogLikStats, OptimSettings};
 pub use pareto_nbd::{ParetoNbd, ParetoNbdParams};
 pub use summary::{RfmSummary, SummaryBatch, WeightedSummary};
 pub use transaction::TransactionModel;
+pub use value::{customer_lifetime_value, customer_lifetime_value_for, DiscountConvention};

@@ -448,7 +448,7 @@ where
 {
     let mut out = Vec::with_capacity(theta.len());
     for j in 0..theta.len() {
-        let h = 1e-6 * theta[j].abs().max(1e-3);
+        let h = 1e-5 * theta[j].abs().max(1e-3);
         let mut up = theta.to_vec();
         let mut dn = theta.to_vec();
         up[j] += h;
