@@ -825,7 +825,7 @@ pub fn read_transactions_from_reader<R: Read>(
     let id_type = opts.id_type;
     let fmt = opts.time_format;
     let mut parse = |l: &Layout, r: &[&str]| -> std::result::Result<(), RowErr> {
-        let id = required(l, r, 0)?;
+        let id = get(l, r, 0).unwrap_or("");
         id_value(id, id_type, 0)?;
         let t = parse_ts(l, r, 1, fmt)?;
         let a = parse_num(required(l, r, 2)?, 2)?;
@@ -929,7 +929,7 @@ pub fn read_events_from_reader<R: Read>(
     let id_type = opts.id_type;
     let fmt = opts.time_format;
     let mut parse = |l: &Layout, r: &[&str]| -> std::result::Result<(), RowErr> {
-        let id = required(l, r, 0)?;
+        let id = get(l, r, 0).unwrap_or("");
         id_value(id, id_type, 0)?;
         let t = parse_ts(l, r, 1, fmt)?;
         let k = get(l, r, 2).unwrap_or("");
@@ -1028,7 +1028,7 @@ pub fn read_feedback_from_reader<R: Read>(
     let fmt = opts.time_format;
     let default_scale = opts.default_scale;
     let mut parse = |l: &Layout, r: &[&str]| -> std::result::Result<(), RowErr> {
-        let id = required(l, r, 0)?;
+        let id = get(l, r, 0).unwrap_or("");
         id_value(id, id_type, 0)?;
         let t = parse_ts(l, r, 1, fmt)?;
         let s = parse_num(required(l, r, 2)?, 2)?;
