@@ -121,6 +121,16 @@ fn no_header_with_names_and_default_order() {
         .names(&["timestamp", "junk", "customer_id", "amount"]);
     let (t, _) = tx(text, &opts).unwrap();
     assert_eq!(t.customers().ints(), Some(&[9_i64][..]));
+    // names without a required field are a parameter error
+    let e = tx(
+        text,
+        &CsvOptions::default().names(&["timestamp", "junk", "customer_id", "total"]),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&e, SegError::InvalidParameter { name, reason } if name == "names" && reason.starts_with("missing required column `amount`")),
+        "{e}"
+    );
     // without a header, data errors are on line 1
     let (line, col, _) =
         csv_err(tx("1,2024-13-01,5\n", &CsvOptions::default().has_header(false)).unwrap_err());

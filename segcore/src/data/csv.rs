@@ -499,7 +499,9 @@ impl<'a> Reading<'a> {
         }
     }
 
-    fn make_layout(&self, header: &[&str], line: u64) -> Result<Layout> {
+    /// Maps fields to positions; `line` is the header's line, or `None` when the names come
+    /// from the options (no header row).
+    fn make_layout(&self, header: &[&str], line: Option<u64>) -> Result<Layout> {
         let mut names = Vec::with_capacity(self.fields.len());
         let mut idx = Vec::with_capacity(self.fields.len());
         for &(field, required) in self.fields {
@@ -508,14 +510,20 @@ impl<'a> Reading<'a> {
             if pos.is_none() && required {
                 let scale_default = field == "scale" && self.opts.default_scale.is_some();
                 if !scale_default {
-                    return Err(self.csv_err(
-                        line,
-                        name,
-                        format!(
-                            "missing required column `{name}` in the header (found: {})",
-                            header.join(", ")
+                    let found = header.join(", ");
+                    return Err(match line {
+                        Some(line) => self.csv_err(
+                            line,
+                            name,
+                            format!(
+                                "missing required column `{name}` in the header (found: {found})"
+                            ),
                         ),
-                    ));
+                        None => SegError::param(
+                            "names",
+                            format!("missing required column `{name}` (names: {found})"),
+                        ),
+                    });
                 }
             }
             names.push(name.to_string());
@@ -536,7 +544,7 @@ impl<'a> Reading<'a> {
                 return Err(self.csv_err(line, "*", "the header is not valid UTF-8"));
             };
             if self.opts.has_header {
-                self.layout = Some(self.make_layout(rec, line)?);
+                self.layout = Some(self.make_layout(rec, Some(line))?);
                 return Ok(());
             }
             let names: Vec<String> = if self.opts.names.is_empty() {
@@ -550,7 +558,7 @@ impl<'a> Reading<'a> {
                 self.opts.names.clone()
             };
             let header: Vec<&str> = names.iter().map(String::as_str).collect();
-            self.layout = Some(self.make_layout(&header, 0)?);
+            self.layout = Some(self.make_layout(&header, None)?);
         }
         let Some(layout) = self.layout.as_ref() else {
             return Ok(());
@@ -1094,7 +1102,7 @@ mod tests {
         let opts = CsvOptions::default().column("amount", "dollars");
         let rd = Reading::new("x", &opts, &TX_FIELDS).unwrap();
         let l = rd
-            .make_layout(&["dollars", "customer_id", "timestamp"], 1)
+            .make_layout(&["dollars", "customer_id", "timestamp"], Some(1))
             .unwrap();
         assert_eq!(l.width, 3);
         assert_eq!(&l.idx[..4], &[Some(1), Some(2), Some(0), None]);
