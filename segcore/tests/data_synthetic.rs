@@ -353,3 +353,60 @@ fn options_and_parameter_errors() {
         "type_mix",
     );
 }
+
+#[test]
+fn calendar_patterns() {
+    use segcore::data::time::civil_from_days;
+    // two whole years from Monday 2024-01-01
+    let (logs, truth) = SyntheticShop::params()
+        .n_customers(3_000)
+        .seed(21)
+        .start(1_704_067_200)
+        .days(731)
+        .generate_with_truth()
+        .unwrap();
+    let ev = logs.events().unwrap();
+    // browsing: product views by weekday (Monday = 0) and hour, in sessions not started by a
+    // campaign (emails go out on Tuesdays, which would make Tuesday the busiest day)
+    let session = &ev.session().unwrap().codes;
+    let mut entry: BTreeMap<u32, u16> = BTreeMap::new();
+    for r in 0..ev.len() {
+        entry.entry(session[r]).or_insert(ev.kind_code()[r]);
+    }
+    let mut weekday = [0usize; 7];
+    let mut hour = [0usize; 24];
+    for r in 0..ev.len() {
+        let campaign = matches!(entry.get(&session[r]), Some(10..=12));
+        if ev.kind_code()[r] == 1 && !campaign {
+            let t = ev.timestamp()[r];
+            weekday[((t.div_euclid(86_400) + 3) % 7) as usize] += 1;
+            hour[(t.rem_euclid(86_400) / 3600) as usize] += 1;
+        }
+    }
+    assert!(
+        weekday[5] + weekday[6] > weekday[0] + weekday[1],
+        "{weekday:?}"
+    );
+    assert!(hour[20] > 5 * hour[3], "{hour:?}");
+    // seasonal customers buy far more in December than in February; others less so
+    let tx = logs.transactions();
+    let mut dec_feb = [[0usize; 2]; 2];
+    for r in 0..tx.len() {
+        if tx.amount()[r] <= 0.0 {
+            continue;
+        }
+        let (_, m, _) = civil_from_days(tx.timestamp()[r].div_euclid(86_400));
+        let seasonal = truth[tx.customer()[r] as usize].kind == CustomerType::Seasonal;
+        match m {
+            12 => dec_feb[seasonal as usize][0] += 1,
+            2 => dec_feb[seasonal as usize][1] += 1,
+            _ => {}
+        }
+    }
+    let ratio = |x: [usize; 2]| x[0] as f64 / x[1].max(1) as f64;
+    assert!(ratio(dec_feb[1]) > 5.0, "{dec_feb:?}");
+    assert!(
+        ratio(dec_feb[0]) > 1.2 && ratio(dec_feb[0]) < ratio(dec_feb[1]),
+        "{dec_feb:?}"
+    );
+}
