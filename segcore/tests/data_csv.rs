@@ -258,6 +258,12 @@ fn missing_required_column_is_reported_on_line_1() {
 fn unknown_field_in_mapping_is_a_parameter_error() {
     let e = tx("a\n", &CsvOptions::default().column("price", "p")).unwrap_err();
     assert!(matches!(&e, SegError::InvalidParameter { name, .. } if name == "columns"));
+    // a field of another log is accepted and ignored
+    let opts = CsvOptions::default()
+        .column("kind", "event")
+        .column("score", "rating");
+    let (t, _) = tx("customer_id,timestamp,amount\n1,0,2\n", &opts).unwrap();
+    assert_eq!(t.amount(), &[2.0]);
 }
 
 #[test]

@@ -187,7 +187,8 @@ impl CsvOptions {
     }
 
     /// Reads field `field` (e.g. `"amount"`) from the file column `file_column`.
-    /// Unknown field names are refused when reading.
+    /// Field names of any of the three logs are accepted (so one set of options can serve
+    /// every reader); other names are refused when reading.
     ///
     /// ```
     /// let o = segcore::data::csv::CsvOptions::default().column("customer_id", "user");
@@ -470,9 +471,17 @@ struct Reading<'a> {
 
 impl<'a> Reading<'a> {
     fn new(path: &'a str, opts: &'a CsvOptions, fields: &'a [FieldSpec]) -> Result<Self> {
+        // one set of options can serve all three readers: fields of the other logs are fine
+        let mut known: Vec<&str> = TX_FIELDS
+            .iter()
+            .chain(&EV_FIELDS)
+            .chain(&FB_FIELDS)
+            .map(|(f, _)| *f)
+            .collect();
+        known.sort_unstable();
+        known.dedup();
         for key in opts.columns.keys() {
-            if !fields.iter().any(|(f, _)| f == key) {
-                let known: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
+            if !known.contains(&key.as_str()) {
                 return Err(SegError::param(
                     "columns",
                     format!("unknown field `{key}` (known: {})", known.join(", ")),
