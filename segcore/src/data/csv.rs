@@ -187,7 +187,8 @@ impl CsvOptions {
     }
 
     /// Reads field `field` (e.g. `"amount"`) from the file column `file_column`.
-    /// Unknown field names are refused when reading.
+    /// Field names of any of the three logs are accepted (so one set of options can serve
+    /// every reader); other names are refused when reading.
     ///
     /// ```
     /// let o = segcore::data::csv::CsvOptions::default().column("customer_id", "user");
@@ -470,9 +471,17 @@ struct Reading<'a> {
 
 impl<'a> Reading<'a> {
     fn new(path: &'a str, opts: &'a CsvOptions, fields: &'a [FieldSpec]) -> Result<Self> {
+        // one set of options can serve all three readers: fields of the other logs are fine
+        let mut known: Vec<&str> = TX_FIELDS
+            .iter()
+            .chain(&EV_FIELDS)
+            .chain(&FB_FIELDS)
+            .map(|(f, _)| *f)
+            .collect();
+        known.sort_unstable();
+        known.dedup();
         for key in opts.columns.keys() {
-            if !fields.iter().any(|(f, _)| f == key) {
-                let known: Vec<&str> = fields.iter().map(|(f, _)| *f).collect();
+            if !known.contains(&key.as_str()) {
                 return Err(SegError::param(
                     "columns",
                     format!("unknown field `{key}` (known: {})", known.join(", ")),
@@ -499,7 +508,9 @@ impl<'a> Reading<'a> {
         }
     }
 
-    fn make_layout(&self, header: &[&str], line: u64) -> Result<Layout> {
+    /// Maps fields to positions; `line` is the header's line, or `None` when the names come
+    /// from the options (no header row).
+    fn make_layout(&self, header: &[&str], line: Option<u64>) -> Result<Layout> {
         let mut names = Vec::with_capacity(self.fields.len());
         let mut idx = Vec::with_capacity(self.fields.len());
         for &(field, required) in self.fields {
@@ -508,14 +519,20 @@ impl<'a> Reading<'a> {
             if pos.is_none() && required {
                 let scale_default = field == "scale" && self.opts.default_scale.is_some();
                 if !scale_default {
-                    return Err(self.csv_err(
-                        line,
-                        name,
-                        format!(
-                            "missing required column `{name}` in the header (found: {})",
-                            header.join(", ")
+                    let found = header.join(", ");
+                    return Err(match line {
+                        Some(line) => self.csv_err(
+                            line,
+                            name,
+                            format!(
+                                "missing required column `{name}` in the header (found: {found})"
+                            ),
                         ),
-                    ));
+                        None => SegError::param(
+                            "names",
+                            format!("missing required column `{name}` (names: {found})"),
+                        ),
+                    });
                 }
             }
             names.push(name.to_string());
@@ -536,7 +553,7 @@ impl<'a> Reading<'a> {
                 return Err(self.csv_err(line, "*", "the header is not valid UTF-8"));
             };
             if self.opts.has_header {
-                self.layout = Some(self.make_layout(rec, line)?);
+                self.layout = Some(self.make_layout(rec, Some(line))?);
                 return Ok(());
             }
             let names: Vec<String> = if self.opts.names.is_empty() {
@@ -550,7 +567,7 @@ impl<'a> Reading<'a> {
                 self.opts.names.clone()
             };
             let header: Vec<&str> = names.iter().map(String::as_str).collect();
-            self.layout = Some(self.make_layout(&header, 0)?);
+            self.layout = Some(self.make_layout(&header, None)?);
         }
         let Some(layout) = self.layout.as_ref() else {
             return Ok(());
@@ -825,7 +842,7 @@ pub fn read_transactions_from_reader<R: Read>(
     let id_type = opts.id_type;
     let fmt = opts.time_format;
     let mut parse = |l: &Layout, r: &[&str]| -> std::result::Result<(), RowErr> {
-        let id = required(l, r, 0)?;
+        let id = get(l, r, 0).unwrap_or("");
         id_value(id, id_type, 0)?;
         let t = parse_ts(l, r, 1, fmt)?;
         let a = parse_num(required(l, r, 2)?, 2)?;
@@ -929,7 +946,7 @@ pub fn read_events_from_reader<R: Read>(
     let id_type = opts.id_type;
     let fmt = opts.time_format;
     let mut parse = |l: &Layout, r: &[&str]| -> std::result::Result<(), RowErr> {
-        let id = required(l, r, 0)?;
+        let id = get(l, r, 0).unwrap_or("");
         id_value(id, id_type, 0)?;
         let t = parse_ts(l, r, 1, fmt)?;
         let k = get(l, r, 2).unwrap_or("");
@@ -1028,7 +1045,7 @@ pub fn read_feedback_from_reader<R: Read>(
     let fmt = opts.time_format;
     let default_scale = opts.default_scale;
     let mut parse = |l: &Layout, r: &[&str]| -> std::result::Result<(), RowErr> {
-        let id = required(l, r, 0)?;
+        let id = get(l, r, 0).unwrap_or("");
         id_value(id, id_type, 0)?;
         let t = parse_ts(l, r, 1, fmt)?;
         let s = parse_num(required(l, r, 2)?, 2)?;
@@ -1094,7 +1111,7 @@ mod tests {
         let opts = CsvOptions::default().column("amount", "dollars");
         let rd = Reading::new("x", &opts, &TX_FIELDS).unwrap();
         let l = rd
-            .make_layout(&["dollars", "customer_id", "timestamp"], 1)
+            .make_layout(&["dollars", "customer_id", "timestamp"], Some(1))
             .unwrap();
         assert_eq!(l.width, 3);
         assert_eq!(&l.idx[..4], &[Some(1), Some(2), Some(0), None]);

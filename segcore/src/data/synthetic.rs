@@ -377,6 +377,9 @@ fn compact(levels: Vec<String>, mut codes: Vec<u32>) -> Categorical {
             used[c as usize] = true;
         }
     }
+    if used.iter().all(|&u| u) {
+        return Categorical { levels, codes };
+    }
     let mut remap = vec![MISSING; levels.len()];
     let mut kept = Vec::new();
     for (i, l) in levels.into_iter().enumerate() {
@@ -400,29 +403,28 @@ fn fixed(names: &[&str], codes: Vec<u32>) -> Categorical {
     compact(names.iter().map(|s| s.to_string()).collect(), codes)
 }
 
-fn reserve(all: &mut Chunk, n_tx: usize, n_ev: usize, n_fb: usize) {
-    all.tx_customer.reserve_exact(n_tx);
-    all.tx_time.reserve_exact(n_tx);
-    all.tx_amount.reserve_exact(n_tx);
-    all.tx_order.reserve_exact(n_tx);
-    all.tx_quantity.reserve_exact(n_tx);
-    all.tx_product.reserve_exact(n_tx);
-    all.tx_category.reserve_exact(n_tx);
-    all.tx_channel.reserve_exact(n_tx);
-    all.tx_discount.reserve_exact(n_tx);
-    all.ev_customer.reserve_exact(n_ev);
-    all.ev_time.reserve_exact(n_ev);
-    all.ev_kind.reserve_exact(n_ev);
-    all.ev_category.reserve_exact(n_ev);
-    all.ev_channel.reserve_exact(n_ev);
-    all.ev_session.reserve_exact(n_ev);
-    all.ev_platform.reserve_exact(n_ev);
-    all.ev_value.reserve_exact(n_ev);
-    all.fb_customer.reserve_exact(n_fb);
-    all.fb_time.reserve_exact(n_fb);
-    all.fb_score.reserve_exact(n_fb);
-    all.fb_scale.reserve_exact(n_fb);
-    all.fb_topic.reserve_exact(n_fb);
+/// One column taken out of every chunk and concatenated; the pieces are copied in parallel
+/// into a zero-initialised (lazily mapped) buffer and freed as they are copied.
+fn gather<T, F>(chunks: &mut [Chunk], take: F) -> Vec<T>
+where
+    T: Copy + Default + Send + Sync,
+    F: Fn(&mut Chunk) -> Vec<T>,
+{
+    let pieces: Vec<Vec<T>> = chunks.iter_mut().map(take).collect();
+    let total = pieces.iter().map(Vec::len).sum();
+    let mut out = vec![T::default(); total];
+    let mut parts = Vec::with_capacity(pieces.len());
+    let mut rest = out.as_mut_slice();
+    for p in &pieces {
+        let (head, tail) = rest.split_at_mut(p.len());
+        parts.push(head);
+        rest = tail;
+    }
+    parts
+        .into_par_iter()
+        .zip(pieces.into_par_iter())
+        .for_each(|(dst, src)| dst.copy_from_slice(&src));
+    out
 }
 
 /// Concatenates the chunks (in customer order) into the three logs.
@@ -437,67 +439,69 @@ fn assemble(
     let (index, codes) = CustomerIndex::build(&IdColumn::Str(ids));
     debug_assert!(codes.iter().enumerate().all(|(i, &c)| i as u32 == c));
 
-    let mut all = Chunk::default();
-    let (n_tx, n_ev, n_fb) = chunks.iter().fold((0, 0, 0), |(a, b, c), ch| {
-        (
-            a + ch.tx_customer.len(),
-            b + ch.ev_customer.len(),
-            c + ch.fb_customer.len(),
-        )
-    });
-    reserve(
-        &mut all,
-        n_tx,
-        if want_events { n_ev } else { 0 },
-        if want_feedback { n_fb } else { 0 },
-    );
-    let mut order_levels = Vec::new();
-    let mut session_levels = Vec::new();
-    let mut truth = Vec::with_capacity(n);
+    let mut chunks = chunks;
+    // chunk-local order and session numbers become global codes
+    let mut offsets = Vec::with_capacity(chunks.len());
     let (mut order_off, mut session_off) = (0u32, 0u32);
+    for ch in &chunks {
+        offsets.push((order_off, session_off));
+        order_off += ch.n_orders.iter().sum::<u32>();
+        session_off += ch.n_sessions.iter().sum::<u32>();
+    }
+    chunks
+        .par_iter_mut()
+        .zip(offsets.par_iter())
+        .for_each(|(ch, &(o, s))| {
+            ch.tx_order.iter_mut().for_each(|x| *x += o);
+            ch.ev_session
+                .iter_mut()
+                .filter(|x| **x != NO_SESSION)
+                .for_each(|x| *x += s);
+        });
+    let mut all = Chunk {
+        tx_customer: gather(&mut chunks, |c| std::mem::take(&mut c.tx_customer)),
+        tx_time: gather(&mut chunks, |c| std::mem::take(&mut c.tx_time)),
+        tx_amount: gather(&mut chunks, |c| std::mem::take(&mut c.tx_amount)),
+        tx_order: gather(&mut chunks, |c| std::mem::take(&mut c.tx_order)),
+        tx_quantity: gather(&mut chunks, |c| std::mem::take(&mut c.tx_quantity)),
+        tx_product: gather(&mut chunks, |c| std::mem::take(&mut c.tx_product)),
+        tx_category: gather(&mut chunks, |c| std::mem::take(&mut c.tx_category)),
+        tx_channel: gather(&mut chunks, |c| std::mem::take(&mut c.tx_channel)),
+        tx_discount: gather(&mut chunks, |c| std::mem::take(&mut c.tx_discount)),
+        dup_tx: chunks.iter().map(|c| c.dup_tx).sum(),
+        ..Chunk::default()
+    };
+    if want_events {
+        all.ev_customer = gather(&mut chunks, |c| std::mem::take(&mut c.ev_customer));
+        all.ev_time = gather(&mut chunks, |c| std::mem::take(&mut c.ev_time));
+        all.ev_kind = gather(&mut chunks, |c| std::mem::take(&mut c.ev_kind));
+        all.ev_category = gather(&mut chunks, |c| std::mem::take(&mut c.ev_category));
+        all.ev_channel = gather(&mut chunks, |c| std::mem::take(&mut c.ev_channel));
+        // NO_SESSION is MISSING
+        all.ev_session = gather(&mut chunks, |c| std::mem::take(&mut c.ev_session));
+        all.ev_platform = gather(&mut chunks, |c| std::mem::take(&mut c.ev_platform));
+        all.ev_value = gather(&mut chunks, |c| std::mem::take(&mut c.ev_value));
+        all.dup_ev = chunks.iter().map(|c| c.dup_ev).sum();
+    }
+    if want_feedback {
+        all.fb_customer = gather(&mut chunks, |c| std::mem::take(&mut c.fb_customer));
+        all.fb_time = gather(&mut chunks, |c| std::mem::take(&mut c.fb_time));
+        all.fb_score = gather(&mut chunks, |c| std::mem::take(&mut c.fb_score));
+        all.fb_scale = chunks
+            .iter()
+            .flat_map(|c| c.fb_scale.iter().copied())
+            .collect();
+        all.fb_topic = gather(&mut chunks, |c| std::mem::take(&mut c.fb_topic));
+        all.dup_fb = chunks.iter().map(|c| c.dup_fb).sum();
+    }
+    let mut order_levels = Vec::with_capacity(order_off as usize);
+    let mut session_levels = Vec::with_capacity(if want_events { session_off as usize } else { 0 });
+    let mut truth = Vec::with_capacity(n);
     for ch in chunks {
-        all.tx_customer.extend_from_slice(&ch.tx_customer);
-        all.tx_time.extend_from_slice(&ch.tx_time);
-        all.tx_amount.extend_from_slice(&ch.tx_amount);
-        all.tx_order
-            .extend(ch.tx_order.iter().map(|&o| o + order_off));
-        all.tx_quantity.extend_from_slice(&ch.tx_quantity);
-        all.tx_product.extend_from_slice(&ch.tx_product);
-        all.tx_category.extend_from_slice(&ch.tx_category);
-        all.tx_channel.extend_from_slice(&ch.tx_channel);
-        all.tx_discount.extend_from_slice(&ch.tx_discount);
-        all.dup_tx += ch.dup_tx;
-        if want_events {
-            all.ev_customer.extend_from_slice(&ch.ev_customer);
-            all.ev_time.extend_from_slice(&ch.ev_time);
-            all.ev_kind.extend_from_slice(&ch.ev_kind);
-            all.ev_category.extend_from_slice(&ch.ev_category);
-            all.ev_channel.extend_from_slice(&ch.ev_channel);
-            all.ev_session.extend(ch.ev_session.iter().map(|&s| {
-                if s == NO_SESSION {
-                    MISSING
-                } else {
-                    s + session_off
-                }
-            }));
-            all.ev_platform.extend_from_slice(&ch.ev_platform);
-            all.ev_value.extend_from_slice(&ch.ev_value);
-            all.dup_ev += ch.dup_ev;
-        }
-        if want_feedback {
-            all.fb_customer.extend_from_slice(&ch.fb_customer);
-            all.fb_time.extend_from_slice(&ch.fb_time);
-            all.fb_score.extend_from_slice(&ch.fb_score);
-            all.fb_scale.extend_from_slice(&ch.fb_scale);
-            all.fb_topic.extend_from_slice(&ch.fb_topic);
-            all.dup_fb += ch.dup_fb;
-        }
         order_levels.extend(ch.order_levels);
         if want_events {
             session_levels.extend(ch.session_levels);
         }
-        order_off += ch.n_orders.iter().sum::<u32>();
-        session_off += ch.n_sessions.iter().sum::<u32>();
         truth.extend(ch.truth);
     }
     if all.tx_customer.is_empty() {

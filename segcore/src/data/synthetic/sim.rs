@@ -18,7 +18,7 @@ const DAY: f64 = 86_400.0;
 /// Most orders or sessions simulated per customer (ids have four digits).
 pub(crate) const MAX_PER_CUSTOMER: u32 = 9_999;
 /// "No session" in the chunk-local session column.
-pub(crate) const NO_SESSION: u32 = u32::MAX;
+pub(crate) const NO_SESSION: u32 = MISSING;
 
 // event kind codes (see data::events::STANDARD_KINDS)
 const PAGE_VIEW: u16 = 0;
@@ -236,7 +236,8 @@ fn cents(x: f64) -> f64 {
 struct Customer<'a> {
     spec: &'a TypeSpec,
     cal: &'a Calendar,
-    cat_pref: [f64; 10],
+    /// Cumulative category weights per month (preference × month profile).
+    cat_cum: [[f64; 10]; 12],
     chan_pref: [f64; 5],
     app_platform: u32,
     email_sub: bool,
@@ -254,12 +255,9 @@ struct Customer<'a> {
 
 impl Customer<'_> {
     fn category(&self, rng: &mut ChaCha8Rng, t: i64) -> u32 {
-        let m = self.cal.month_of(t);
-        let mut w = [0.0; 10];
-        for (c, x) in w.iter_mut().enumerate() {
-            *x = self.cat_pref[c] * CATEGORY_MONTH[c][m];
-        }
-        weighted(rng, &w) as u32
+        let cum = &self.cat_cum[self.cal.month_of(t)];
+        let u = unif(rng) * cum[9];
+        cum.iter().position(|&c| u < c).unwrap_or(9) as u32
     }
 
     fn new_session(&mut self) -> Option<u32> {
@@ -552,10 +550,18 @@ pub(crate) fn simulate(
         (false, _) => join + (exp_gap(rng, 1.0 / 200.0) * DAY) as i64,
     };
 
+    let mut cat_cum = [[0.0; 10]; 12];
+    for (m, row) in cat_cum.iter_mut().enumerate() {
+        let mut acc = 0.0;
+        for (c, x) in row.iter_mut().enumerate() {
+            acc += cat_pref[c] * CATEGORY_MONTH[c][m];
+            *x = acc;
+        }
+    }
     let mut c = Customer {
         spec,
         cal,
-        cat_pref,
+        cat_cum,
         chan_pref,
         app_platform,
         email_sub,
