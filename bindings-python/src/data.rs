@@ -13,7 +13,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use segcore::data::{
     time::{parse_time, TimeFormat},
-    CustomerIndex, Events, Feedback, IdColumn, Logs, TimeColumn, Transactions,
+    Categorical, CustomerIndex, Events, Feedback, IdColumn, Logs, ScoreScale, TimeColumn,
+    Transactions, MISSING, STANDARD_KINDS,
 };
 use segcore::SegError;
 
@@ -221,6 +222,23 @@ pub fn ids_to_py<'py>(py: Python<'py>, index: &CustomerIndex) -> PyResult<Bound<
     Ok(PyList::new(py, strs)?.into_any())
 }
 
+fn codes_to_py<'py>(py: Python<'py>, codes: &[u32]) -> Bound<'py, PyArray1<i64>> {
+    PyArray1::from_vec(py, codes.iter().map(|&c| c as i64).collect())
+}
+
+/// A categorical column as `(int64 codes with -1 for missing, list of levels)`.
+fn categorical_to_py<'py>(
+    py: Python<'py>,
+    c: &Categorical,
+) -> PyResult<(Bound<'py, PyArray1<i64>>, Bound<'py, PyList>)> {
+    let codes: Vec<i64> = c
+        .codes
+        .iter()
+        .map(|&k| if k == MISSING { -1 } else { k as i64 })
+        .collect();
+    Ok((PyArray1::from_vec(py, codes), PyList::new(py, &c.levels)?))
+}
+
 /// Builds [`Logs`] from prepared columns (see the module docs).
 ///
 /// `tx`, `events` and `feedback` map segcore's column names to columns; the `names`
@@ -323,19 +341,106 @@ impl PyLogs {
         PyArray1::from_vec(py, counts)
     }
 
-    /// The columns of the transactions as segcore holds them (customer codes, UTC seconds,
-    /// amounts), for inspection and tests.
-    fn transaction_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    /// The transactions as columns: `customer` (int64 codes into `customer_ids()`),
+    /// `timestamp` (int64 UTC seconds), `amount`, and the optional columns (categorical ones
+    /// as `(codes, levels)` with code -1 for missing).
+    fn transactions_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let tx = self.inner.transactions();
         let d = PyDict::new(py);
-        let codes: Vec<i64> = tx.customer().iter().map(|&c| c as i64).collect();
-        d.set_item("customer", PyArray1::from_vec(py, codes))?;
+        d.set_item("customer", codes_to_py(py, tx.customer()))?;
         d.set_item("timestamp", PyArray1::from_slice(py, tx.timestamp()))?;
         d.set_item("amount", PyArray1::from_slice(py, tx.amount()))?;
+        if let Some(c) = tx.order_id() {
+            d.set_item("order_id", categorical_to_py(py, c)?)?;
+        }
         if let Some(q) = tx.quantity() {
             d.set_item("quantity", PyArray1::from_slice(py, q))?;
         }
+        if let Some(c) = tx.product() {
+            d.set_item("product", categorical_to_py(py, c)?)?;
+        }
+        if let Some(c) = tx.category() {
+            d.set_item("category", categorical_to_py(py, c)?)?;
+        }
+        if let Some(c) = tx.channel() {
+            d.set_item("channel", categorical_to_py(py, c)?)?;
+        }
+        if let Some(v) = tx.discount() {
+            d.set_item("discount", PyArray1::from_slice(py, v))?;
+        }
         Ok(d)
+    }
+
+    /// The events as columns (see `transactions_columns`); `kind` is `(codes, levels)`.
+    /// `None` without events.
+    fn events_columns<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(ev) = self.inner.events() else {
+            return Ok(None);
+        };
+        let d = PyDict::new(py);
+        d.set_item("customer", codes_to_py(py, ev.customer()))?;
+        d.set_item("timestamp", PyArray1::from_slice(py, ev.timestamp()))?;
+        let levels: Vec<String> = STANDARD_KINDS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(ev.other_kinds().iter().cloned())
+            .collect();
+        let codes: Vec<i64> = ev.kind_code().iter().map(|&c| c as i64).collect();
+        d.set_item(
+            "kind",
+            (PyArray1::from_vec(py, codes), PyList::new(py, levels)?),
+        )?;
+        for (name, c) in [
+            ("category", ev.category()),
+            ("channel", ev.channel()),
+            ("session", ev.session()),
+            ("platform", ev.platform()),
+        ] {
+            if let Some(c) = c {
+                d.set_item(name, categorical_to_py(py, c)?)?;
+            }
+        }
+        if let Some(v) = ev.value() {
+            d.set_item("value", PyArray1::from_slice(py, v))?;
+        }
+        Ok(Some(d))
+    }
+
+    /// The feedback as columns (see `transactions_columns`); `scale` is `(codes, levels)`.
+    /// `None` without feedback.
+    fn feedback_columns<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(fb) = self.inner.feedback() else {
+            return Ok(None);
+        };
+        let d = PyDict::new(py);
+        d.set_item("customer", codes_to_py(py, fb.customer()))?;
+        d.set_item("timestamp", PyArray1::from_slice(py, fb.timestamp()))?;
+        d.set_item("score", PyArray1::from_slice(py, fb.score()))?;
+        let scales = [ScoreScale::Csat, ScoreScale::Nps, ScoreScale::Stars];
+        let codes: Vec<i64> = fb
+            .scale()
+            .iter()
+            .map(|s| scales.iter().position(|k| k == s).unwrap_or(0) as i64)
+            .collect();
+        let levels: Vec<&str> = scales.iter().map(|s| s.as_str()).collect();
+        d.set_item(
+            "scale",
+            (PyArray1::from_vec(py, codes), PyList::new(py, levels)?),
+        )?;
+        if let Some(c) = fb.topic() {
+            d.set_item("topic", categorical_to_py(py, c)?)?;
+        }
+        Ok(Some(d))
+    }
+
+    /// The logs as DataFrames: `(transactions, events, feedback)`, with `events` /
+    /// `feedback` None when absent. `output` is "pandas" or "polars".
+    #[pyo3(signature = (output="pandas"))]
+    fn to_frames<'py>(slf: Bound<'py, Self>, output: &str) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        py.import("segcore._logs")?
+            .getattr("logs_to_frames")?
+            .call1((slf, output))
     }
 
     fn __repr__(&self) -> String {

@@ -9,6 +9,7 @@
 use pyo3::prelude::*;
 
 pub mod data;
+pub mod datasets;
 pub mod error;
 
 /// The native module.
@@ -22,5 +23,10 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<data::PyLogs>()?;
     m.add_function(wrap_pyfunction!(data::_build_logs, m)?)?;
     m.add_function(wrap_pyfunction!(data::_parse_time, m)?)?;
+    m.add_function(wrap_pyfunction!(datasets::_cdnow_master, m)?)?;
+    m.add_function(wrap_pyfunction!(datasets::_cdnow_sample, m)?)?;
+    m.add_function(wrap_pyfunction!(datasets::_cdnow_summary, m)?)?;
+    m.add_function(wrap_pyfunction!(datasets::_donations, m)?)?;
+    m.add_function(wrap_pyfunction!(datasets::_synthetic_shop, m)?)?;
     Ok(())
 }
