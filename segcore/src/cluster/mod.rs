@@ -16,3 +16,22 @@
 //! All estimators take an `ndarray::ArrayView2<f64>` with one row per customer. Every pass over
 //! the rows runs on fixed chunks whose partial results are merged in chunk order, so a seed gives
 //! the same result on any number of threads.
+//!
+//! ```
+//! use ndarray::array;
+//! use segcore::cluster::{kmeans::KMeans, quality::silhouette_score};
+//! let x = array![[0.0, 0.0], [0.0, 1.0], [9.0, 9.0], [9.0, 10.0]];
+//! let km = KMeans::params(2).seed(1).fit(x.view(), None).unwrap();
+//! let s = silhouette_score(x.view(), km.labels.as_slice().unwrap(), None, 0).unwrap();
+//! assert!(s > 0.8);
+//! ```
+
+pub mod choose_k;
+pub mod gmm;
+pub mod hungarian;
+pub mod kmeans;
+pub mod profile;
+pub mod quality;
+pub mod rfm;
+pub mod scale;
+pub(crate) mod util;
