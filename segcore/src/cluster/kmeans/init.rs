@@ -5,10 +5,6 @@
 //! `weight * D(x)^2` (D = distance to the closest centre so far) and keep the candidate whose
 //! addition gives the smallest potential `sum weight * min(D^2, d(x, candidate)^2)`.
 //! All passes over the data run on fixed row chunks merged in chunk order.
-//!
-//! A row's distance to a candidate is skipped when the triangle inequality already proves it
-//! is no smaller than the row's current `D` (candidate at least `2 D` away from the row's
-//! closest centre, with a small safety margin); the result is the same as computing it.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -16,12 +12,6 @@ use rayon::prelude::*;
 
 use super::Data;
 use crate::cluster::util::{sq_dist, CHUNK};
-
-/// `dc >= 4 D`, with a relative margin so rounding can never skip a closer candidate.
-#[inline]
-fn provably_farther(dc: f64, closest: f64) -> bool {
-    dc >= 4.0 * closest * (1.0 + 1e-9)
-}
 
 /// Index of the first position whose running sum reaches `target` (numpy `searchsorted`, left),
 /// clipped to the last index.
@@ -49,7 +39,7 @@ fn search_cumsum(chunk_sums: &[f64], vals: &[f64], w: &[f64], target: f64) -> us
 /// Runs greedy k-means++ and returns `k * d` centres (row-major).
 pub(crate) fn kmeans_plus_plus(data: &Data, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     let (n, d, x, w) = (data.n, data.d, data.x, data.w);
-    let mut centres: Vec<f64> = Vec::with_capacity(k * d);
+    let mut centres = Vec::with_capacity(k * d);
     let total_w: f64 = w.iter().sum();
     let first = {
         let target = rng.random::<f64>() * total_w;
@@ -64,47 +54,31 @@ pub(crate) fn kmeans_plus_plus(data: &Data, k: usize, rng: &mut ChaCha8Rng) -> V
         }
         idx
     };
+    centres.extend_from_slice(&x[first * d..(first + 1) * d]);
+    let c0 = centres.clone();
     let mut closest = vec![f64::INFINITY; n];
-    let mut owner = vec![0u32; n];
-    // squared distances from a point to every centre chosen so far
-    let to_centres = |centres: &[f64], p: &[f64]| -> Vec<f64> {
-        centres.chunks_exact(d).map(|c| sq_dist(c, p)).collect()
-    };
-    // fold the newest centre (index `id`) into `closest` / `owner`; per-chunk potentials
-    let update = |closest: &mut [f64], owner: &mut [u32], cand: &[f64], dc: &[f64], id: u32| {
+    // distances to the newest centre, folded into `closest`, and the per-chunk potentials
+    let update = |closest: &mut [f64], cand: &[f64]| -> Vec<f64> {
         closest
             .par_chunks_mut(CHUNK)
-            .zip(owner.par_chunks_mut(CHUNK))
             .zip(x.par_chunks(CHUNK * d))
             .zip(w.par_chunks(CHUNK))
-            .map(|(((cc, oc), xc), wc)| {
+            .map(|((cc, xc), wc)| {
                 let mut s = 0.0;
-                for (((cl, ow), r), wi) in cc
-                    .iter_mut()
-                    .zip(oc.iter_mut())
-                    .zip(xc.chunks_exact(d))
-                    .zip(wc)
-                {
-                    if cl.is_finite() && provably_farther(dc[*ow as usize], *cl) {
-                        s += wi * *cl;
-                        continue;
-                    }
+                for ((cl, r), wi) in cc.iter_mut().zip(xc.chunks_exact(d)).zip(wc) {
                     let dist = sq_dist(r, cand);
                     if dist < *cl {
                         *cl = dist;
-                        *ow = id;
                     }
                     s += wi * *cl;
                 }
                 s
             })
-            .collect::<Vec<f64>>()
+            .collect()
     };
-    let c0 = x[first * d..(first + 1) * d].to_vec();
-    let mut chunk_sums = update(&mut closest, &mut owner, &c0, &[], 0);
-    centres.extend_from_slice(&c0);
+    let mut chunk_sums = update(&mut closest, &c0);
     let n_trials = 2 + (k as f64).ln().floor() as usize;
-    for c in 1..k {
+    for _ in 1..k {
         let pot: f64 = chunk_sums.iter().sum();
         let cands: Vec<usize> = (0..n_trials)
             .map(|_| {
@@ -112,32 +86,21 @@ pub(crate) fn kmeans_plus_plus(data: &Data, k: usize, rng: &mut ChaCha8Rng) -> V
                 search_cumsum(&chunk_sums, &closest, w, target)
             })
             .collect();
-        let cand_dc: Vec<Vec<f64>> = cands
-            .iter()
-            .map(|&ci| to_centres(&centres, &x[ci * d..(ci + 1) * d]))
-            .collect();
         // potential of each candidate, per chunk, merged in chunk order
         let parts: Vec<Vec<f64>> = x
             .par_chunks(CHUNK * d)
             .zip(closest.par_chunks(CHUNK))
-            .zip(owner.par_chunks(CHUNK))
             .zip(w.par_chunks(CHUNK))
-            .map(|(((xc, cc), oc), wc)| {
+            .map(|((xc, cc), wc)| {
                 cands
                     .iter()
-                    .zip(&cand_dc)
-                    .map(|(&ci, dc)| {
+                    .map(|&ci| {
                         let cand = &x[ci * d..(ci + 1) * d];
-                        let mut s = 0.0;
-                        for (((r, &cl), &ow), &wi) in xc.chunks_exact(d).zip(cc).zip(oc).zip(wc) {
-                            let v = if provably_farther(dc[ow as usize], cl) {
-                                cl
-                            } else {
-                                cl.min(sq_dist(r, cand))
-                            };
-                            s += wi * v;
-                        }
-                        s
+                        xc.chunks_exact(d)
+                            .zip(cc)
+                            .zip(wc)
+                            .map(|((r, &cl), &wi)| wi * cl.min(sq_dist(r, cand)))
+                            .sum::<f64>()
                     })
                     .collect()
             })
@@ -156,7 +119,7 @@ pub(crate) fn kmeans_plus_plus(data: &Data, k: usize, rng: &mut ChaCha8Rng) -> V
         }
         let bi = cands[best];
         let cand = x[bi * d..(bi + 1) * d].to_vec();
-        chunk_sums = update(&mut closest, &mut owner, &cand, &cand_dc[best], c as u32);
+        chunk_sums = update(&mut closest, &cand);
         centres.extend_from_slice(&cand);
     }
     centres
