@@ -310,7 +310,7 @@ fn unsorted_input_is_accepted_and_grouped_in_time_order() {
     )
     .build()
     .unwrap();
-    let g = Groups::build(tx.customer(), tx.timestamp(), tx.customers().len());
+    let g = Groups::build(tx.customer(), tx.timestamp(), tx.customers().len()).unwrap();
     // a = code 0: rows 3 (t=10), 1 (t=40); b = code 1: rows 2 (100), 4 (300), 0 (500)
     assert_eq!(g.rows_of(0), &[3, 1]);
     assert_eq!(g.rows_of(1), &[2, 4, 0]);

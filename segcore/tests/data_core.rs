@@ -85,16 +85,16 @@ fn union_of_int_and_string_ids() {
 #[test]
 fn groups_edge_cases() {
     // no rows at all
-    let g = Groups::build(&[], &[], 3);
+    let g = Groups::build(&[], &[], 3).unwrap();
     assert_eq!(g.offsets, vec![0, 0, 0, 0]);
     assert!((0..3).all(|c| g.rows_of(c).is_empty()));
     assert_eq!(g.n_customers(), 3);
     // zero customers
-    let g = Groups::build(&[], &[], 0);
+    let g = Groups::build(&[], &[], 0).unwrap();
     assert_eq!(g.n_customers(), 0);
     assert!(g.rows_of(0).is_empty());
     // ties keep row order; negative times sort first
-    let g = Groups::build(&[0, 0, 0, 0], &[5, -3, 5, 5], 1);
+    let g = Groups::build(&[0, 0, 0, 0], &[5, -3, 5, 5], 1).unwrap();
     assert_eq!(g.rows_of(0), &[1, 0, 2, 3]);
 }
 
@@ -105,7 +105,7 @@ fn groups_many_customers_use_every_row_once() {
     let n = 20_000usize;
     let customer: Vec<u32> = (0..n).map(|i| ((i * 7919) % n_customers) as u32).collect();
     let timestamp: Vec<i64> = (0..n).map(|i| ((i * 104_729) % 1_000) as i64).collect();
-    let g = Groups::build(&customer, &timestamp, n_customers);
+    let g = Groups::build(&customer, &timestamp, n_customers).unwrap();
     let mut seen = vec![false; n];
     for c in 0..n_customers {
         let rows = g.rows_of(c);
@@ -124,7 +124,8 @@ fn groups_many_customers_use_every_row_once() {
         .num_threads(1)
         .build()
         .unwrap()
-        .install(|| Groups::build(&customer, &timestamp, n_customers));
+        .install(|| Groups::build(&customer, &timestamp, n_customers))
+        .unwrap();
     assert_eq!(g, g1);
 }
 

@@ -170,7 +170,7 @@ pub fn channel_value(
             "a channel column is needed for acquisition channels",
         )
     })?;
-    let groups = Groups::build(tx.customer(), tx.timestamp(), n);
+    let groups = Groups::of_valid(tx.customer(), tx.timestamp(), n);
     let nl = chan.levels.len();
     let mut acq = vec![Acc::default(); nl + 1];
     let mut repeat = vec![false; n];
@@ -212,7 +212,7 @@ pub fn channel_value(
     if let Some(ev) = logs.events() {
         if let Some(ech) = ev.channel() {
             let m = ech.levels.len();
-            let eg = Groups::build(ev.customer(), ev.timestamp(), n);
+            let eg = Groups::of_valid(ev.customer(), ev.timestamp(), n);
             let mut accs = vec![Acc::default(); m];
             let mut counts = vec![0u64; m];
             for (c, &rep) in repeat.iter().enumerate() {

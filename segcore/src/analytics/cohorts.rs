@@ -214,7 +214,7 @@ impl CohortParams {
         };
         let last_month = month_index(as_of);
         let n_cust = tx.customers().len();
-        let groups = Groups::build(tx.customer(), tx.timestamp(), n_cust);
+        let groups = Groups::of_valid(tx.customer(), tx.timestamp(), n_cust);
         // per customer: acquisition month
         let mut acq: Vec<Option<i64>> = vec![None; n_cust];
         for (c, a) in acq.iter_mut().enumerate() {

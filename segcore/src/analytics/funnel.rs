@@ -326,7 +326,7 @@ impl FunnelParams {
         let n_stages = self.stages.stages.len();
         let stage_of = self.stages.resolve(events);
         let n_customers = events.customers().len();
-        let groups = Groups::build(events.customer(), events.timestamp(), n_customers);
+        let groups = Groups::of_valid(events.customer(), events.timestamp(), n_customers);
         let last = (n_stages - 1) as u8;
         let per_customer: Vec<(Vec<Session>, i64)> = (0..n_customers)
             .into_par_iter()

@@ -511,7 +511,7 @@ impl RuleTable {
 /// ```
 pub fn order_facts(tx: &Transactions, as_of: i64) -> OrderFacts {
     let n = tx.customers().len();
-    let g = Groups::build(tx.customer(), tx.timestamp(), n);
+    let g = Groups::of_valid(tx.customer(), tx.timestamp(), n);
     let mut out = OrderFacts {
         tenure_days: vec![f64::NAN; n],
         orders: vec![f64::NAN; n],

@@ -14,6 +14,7 @@
 //! assert_eq!(m.predict_proba(x.view()).unwrap().len(), 4);
 //! ```
 
+pub mod dataset;
 pub mod explain;
 pub mod gbt;
 mod input;

@@ -190,13 +190,15 @@ pub fn compute(logs: &Logs, config: &FeatureConfig) -> Result<FeatureSet> {
 
     let want = |f: Family| config.has(f);
     let needs_events = want(Family::Channels) || want(Family::Browsing) || want(Family::Carts);
-    let tx_groups = Groups::build(&tx.customer, &tx.timestamp, n);
+    let tx_groups = Groups::of_valid(&tx.customer, &tx.timestamp, n);
     let ev_groups = match ev {
-        Some(e) if needs_events => Some((e, Groups::build(&e.customer, &e.timestamp, n))),
+        Some(e) if needs_events => Some((e, Groups::of_valid(&e.customer, &e.timestamp, n))),
         _ => None,
     };
     let fb_groups = match fb {
-        Some(f) if want(Family::Feedback) => Some((f, Groups::build(&f.customer, &f.timestamp, n))),
+        Some(f) if want(Family::Feedback) => {
+            Some((f, Groups::of_valid(&f.customer, &f.timestamp, n)))
+        }
         _ => None,
     };
 
