@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 pub mod data;
 pub mod datasets;
 pub mod error;
+pub mod features;
 
 /// The native module.
 #[pymodule]
@@ -28,5 +29,7 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(datasets::_cdnow_summary, m)?)?;
     m.add_function(wrap_pyfunction!(datasets::_donations, m)?)?;
     m.add_function(wrap_pyfunction!(datasets::_synthetic_shop, m)?)?;
+    m.add_function(wrap_pyfunction!(features::_features, m)?)?;
+    m.add_function(wrap_pyfunction!(features::_default_as_of, m)?)?;
     Ok(())
 }

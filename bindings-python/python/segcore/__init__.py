@@ -29,6 +29,7 @@ from ._segcore import (
     UnknownCustomerError,
 )
 from ._logs import logs
+from ._features import features
 from . import datasets
 
 __version__: str = _segcore.__version__
@@ -37,6 +38,7 @@ __all__ = [
     "__version__",
     "datasets",
     "logs",
+    "features",
     "Logs",
     "SegcoreError",
     "InvalidValueError",
