@@ -8,9 +8,9 @@
 //! [`SegError::code`]; instances also carry the fields of the error (`column`, `row`,
 //! `reason`, ...), so code can react to them without parsing messages.
 
+use pyo3::exceptions::PyBaseException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::exceptions::PyBaseException;
 use pyo3::types::{PyDict, PyTuple, PyType};
 use segcore::SegError;
 
@@ -308,6 +308,22 @@ pub fn _length_mismatch(
         column,
         expected,
         found,
+    })
+    .into_value(py)
+}
+
+/// Same as [`_invalid_value`] for a model file error.
+#[pyfunction]
+pub fn _model_file_error(py: Python<'_>, reason: String) -> Py<PyBaseException> {
+    to_pyerr(SegError::ModelFile { reason }).into_value(py)
+}
+
+/// Same as [`_invalid_value`] for an I/O error on `path`.
+#[pyfunction]
+pub fn _io_error(py: Python<'_>, path: String, reason: String) -> Py<PyBaseException> {
+    to_pyerr(SegError::Io {
+        path,
+        source: std::io::Error::other(reason),
     })
     .into_value(py)
 }

@@ -8,6 +8,7 @@
 
 use pyo3::prelude::*;
 
+pub mod clv;
 pub mod data;
 pub mod datasets;
 pub mod error;
@@ -21,6 +22,8 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(error::_invalid_value, m)?)?;
     m.add_function(wrap_pyfunction!(error::_invalid_parameter, m)?)?;
     m.add_function(wrap_pyfunction!(error::_length_mismatch, m)?)?;
+    m.add_function(wrap_pyfunction!(error::_model_file_error, m)?)?;
+    m.add_function(wrap_pyfunction!(error::_io_error, m)?)?;
     m.add_class::<data::PyLogs>()?;
     m.add_function(wrap_pyfunction!(data::_build_logs, m)?)?;
     m.add_function(wrap_pyfunction!(data::_parse_time, m)?)?;
@@ -31,5 +34,12 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(datasets::_synthetic_shop, m)?)?;
     m.add_function(wrap_pyfunction!(features::_features, m)?)?;
     m.add_function(wrap_pyfunction!(features::_default_as_of, m)?)?;
+    m.add_class::<clv::PyBetaGeo>()?;
+    m.add_class::<clv::PyModifiedBetaGeo>()?;
+    m.add_class::<clv::PyParetoNbd>()?;
+    m.add_class::<clv::PyGammaGamma>()?;
+    m.add_class::<clv::PyBetaGeoBetaBinom>()?;
+    m.add_function(wrap_pyfunction!(clv::_rfm_summary, m)?)?;
+    m.add_function(wrap_pyfunction!(clv::_latest_transaction, m)?)?;
     Ok(())
 }

@@ -31,6 +31,8 @@ from ._segcore import (
 from ._logs import logs
 from ._features import features
 from . import datasets
+from ._base import NotFittedError, load, loads
+from .clv import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD, rfm_summary
 
 __version__: str = _segcore.__version__
 
@@ -40,6 +42,15 @@ __all__ = [
     "logs",
     "features",
     "Logs",
+    "load",
+    "loads",
+    "rfm_summary",
+    "BetaGeo",
+    "ModifiedBetaGeo",
+    "ParetoNBD",
+    "BetaGeoBetaBinom",
+    "GammaGamma",
+    "NotFittedError",
     "SegcoreError",
     "InvalidValueError",
     "LengthMismatchError",
