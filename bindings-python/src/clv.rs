@@ -8,7 +8,7 @@ use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use segcore::clv::from_logs::{calibration_and_holdout, rfm_summary};
-use segcore::clv::value::{customer_lifetime_value, DiscountConvention};
+use segcore::clv::value::{customer_lifetime_value, month_in, DiscountConvention};
 use segcore::clv::{
     BetaGeo, BetaGeoBetaBinom, FitReport, GammaGamma, ModifiedBetaGeo, OptimSettings, ParetoNbd,
     RfmSummary, TransactionModel, WeightedSummary,
@@ -236,7 +236,9 @@ macro_rules! transaction_model {
                 ))
             }
 
-            /// Discounted customer lifetime value with a Gamma-Gamma spend model.
+            /// Discounted customer lifetime value with a Gamma-Gamma spend model. With the
+            /// `lifetimes` convention `time` is in months (as lifetimes); with `continuous` it
+            /// is in model units.
             #[pyo3(signature = (gamma_gamma, frequency, recency, big_t, monetary_value, time=12.0, discount_rate=0.01, discount="lifetimes"))]
             #[allow(clippy::too_many_arguments)]
             fn customer_lifetime_value<'py>(
@@ -255,6 +257,11 @@ macro_rules! transaction_model {
                 let (x, tx, tt) = (vec_f64(frequency)?, vec_f64(recency)?, vec_f64(big_t)?);
                 let mv = vec_f64(monetary_value)?;
                 let (m, gg) = (&self.inner, &gamma_gamma.inner);
+                // lifetimes' `time` is in months; the core's horizon is in model units
+                let time = match conv {
+                    DiscountConvention::LifetimesMonthly => time * month_in(m.unit),
+                    DiscountConvention::Continuous => time,
+                };
                 let v = py
                     .detach(|| {
                         customer_lifetime_value(m, gg, &x, &tx, &tt, &mv, time, discount_rate, conv)
