@@ -275,22 +275,20 @@ impl Purchase {
         let occ = cu.occasions;
         let n_occ = occ.len();
         let n_orders = cu.orders.len();
-        let amount = &cu.tx.amount;
         let mut net = 0.0;
         let mut gross = 0.0;
         let mut returned = 0.0;
         let mut purchase_rows = 0usize;
         let mut discounted = 0usize;
-        let disc = cu.tx.discount.as_deref();
-        for &r in cu.tx_rows {
-            let a = amount[r as usize];
+        let disc = cu.tx.discount;
+        for (i, &a) in cu.tx.amount.iter().enumerate() {
             net += a;
             if a < 0.0 {
                 returned -= a;
             } else {
                 gross += a;
                 purchase_rows += 1;
-                if disc.is_some_and(|d| d[r as usize]) {
+                if disc.is_some_and(|d| d[i]) {
                     discounted += 1;
                 }
             }
