@@ -247,6 +247,12 @@ pub fn compute(logs: &Logs, config: &FeatureConfig) -> Result<FeatureSet> {
         push(5, f.info(), &mut info);
     }
     let width = info.len();
+    if width == 0 {
+        return Err(SegError::param(
+            "families",
+            "the selected families have no columns",
+        ));
+    }
     let grouped = pass::Grouped {
         as_of,
         period: config.merge_period_secs,
@@ -261,7 +267,7 @@ pub fn compute(logs: &Logs, config: &FeatureConfig) -> Result<FeatureSet> {
         ev: ev_groups.as_ref().map(|(e, g)| (*e, g)),
         fb: fb_groups.as_ref().map(|(f, g)| (*f, g)),
     };
-    let (values, summaries) = pass::run(
+    let (values, summary) = pass::run(
         &grouped,
         n,
         width,
@@ -305,7 +311,7 @@ pub fn compute(logs: &Logs, config: &FeatureConfig) -> Result<FeatureSet> {
     Ok(FeatureSet {
         matrix,
         info,
-        summary: PurchaseSummary::from_rows(&summaries),
+        summary,
         levels,
         as_of,
         excluded_future_rows: excluded.total(),

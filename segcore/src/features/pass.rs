@@ -8,6 +8,8 @@
 use rayon::prelude::*;
 
 use super::bucket::Buckets;
+use super::rfm::PurchaseSummary;
+use crate::data::TimeUnit;
 use crate::data::{Events, Feedback, Groups, Transactions, MISSING};
 
 /// Customers per parallel block.
@@ -306,73 +308,88 @@ pub(crate) struct Work {
 }
 
 /// Runs `fill(customer, row)` for every customer in parallel over fixed blocks, writing
-/// `width` values per customer, and returns the row-major values and the summaries.
+/// `width` values per customer (`width >= 1`), and returns the row-major values and the
+/// CLV summary columns.
 pub(crate) fn run<S, I, F>(
     g: &Grouped<'_>,
     n: usize,
     width: usize,
     init: I,
     fill: F,
-) -> (Vec<f64>, Vec<Summary>)
+) -> (Vec<f64>, PurchaseSummary)
 where
     S: Send,
     I: Fn() -> S + Sync + Send,
     F: Fn(&Customer<'_>, &mut [f64], &mut S) + Sync + Send,
 {
+    let width = width.max(1);
     let mut values = vec![0.0; n * width];
-    let mut summaries = vec![Summary::default(); n];
+    let mut sum = PurchaseSummary {
+        x: vec![0.0; n],
+        t_x: vec![0.0; n],
+        t: vec![0.0; n],
+        mean_repeat_spend: vec![0.0; n],
+        purchaser: vec![false; n],
+        unit: TimeUnit::Days,
+    };
     let empty: &[u32] = &[];
     let off = &g.tx_buckets.offsets;
-    let body = |(b, (vals, sums)): (usize, (&mut [f64], &mut [Summary])), st: &mut (Work, S)| {
-        let (work, scratch) = st;
-        let lo = b * BLOCK;
-        let hi = lo + sums.len();
-        let base = off[lo];
-        let rel: Vec<usize> = off[lo..=hi].iter().map(|o| o - base).collect();
-        work.block
-            .gather(g.tx, g.needs, &g.tx_buckets.rows[base..off[hi]], &rel);
-        for (i, summary_out) in sums.iter_mut().enumerate() {
-            let c = lo + i;
-            let (s, e) = (rel[i], rel[i + 1]);
-            let cut = s + work.block.ts[s..e].partition_point(|&t| t <= g.as_of);
-            let tx = work.block.slice(g.tx, g.needs, s, cut);
-            build_orders(&tx, &mut work.orders, &mut work.keyed);
-            build_occasions(&work.orders, g.period, &mut work.occasions);
-            let summary = summarize(&work.occasions, g.as_of);
-            *summary_out = summary;
-            let (ev, ev_rows) = match g.ev {
-                Some((e, gr)) => (Some(e), rows_until(gr, &e.timestamp, c, g.as_of)),
-                None => (None, empty),
-            };
-            let (fb, fb_rows) = match g.fb {
-                Some((f, gr)) => (Some(f), rows_until(gr, &f.timestamp, c, g.as_of)),
-                None => (None, empty),
-            };
-            let cu = Customer {
-                as_of: g.as_of,
-                tx,
-                orders: &work.orders,
-                occasions: &work.occasions,
-                summary,
-                ev,
-                ev_rows,
-                fb,
-                fb_rows,
-            };
-            fill(&cu, &mut vals[i * width..(i + 1) * width], scratch);
-        }
-    };
-    if width == 0 {
-        summaries.par_chunks_mut(BLOCK).enumerate().for_each_init(
+    (
+        values.par_chunks_mut(BLOCK * width),
+        sum.x.par_chunks_mut(BLOCK),
+        sum.t_x.par_chunks_mut(BLOCK),
+        sum.t.par_chunks_mut(BLOCK),
+        sum.mean_repeat_spend.par_chunks_mut(BLOCK),
+        sum.purchaser.par_chunks_mut(BLOCK),
+    )
+        .into_par_iter()
+        .enumerate()
+        .for_each_init(
             || (Work::default(), init()),
-            |st, (b, sums)| body((b, (&mut [], sums)), st),
+            |(work, scratch), (b, (vals, x, t_x, t, mrs, buyer))| {
+                let lo = b * BLOCK;
+                let hi = lo + x.len();
+                let base = off[lo];
+                let rel: Vec<usize> = off[lo..=hi].iter().map(|o| o - base).collect();
+                work.block
+                    .gather(g.tx, g.needs, &g.tx_buckets.rows[base..off[hi]], &rel);
+                for i in 0..x.len() {
+                    let c = lo + i;
+                    let (s, e) = (rel[i], rel[i + 1]);
+                    let cut = s + work.block.ts[s..e].partition_point(|&t| t <= g.as_of);
+                    let tx = work.block.slice(g.tx, g.needs, s, cut);
+                    build_orders(&tx, &mut work.orders, &mut work.keyed);
+                    build_occasions(&work.orders, g.period, &mut work.occasions);
+                    let summary = summarize(&work.occasions, g.as_of);
+                    (x[i], t_x[i], t[i], mrs[i], buyer[i]) = (
+                        summary.x,
+                        summary.t_x,
+                        summary.t,
+                        summary.mean_repeat_spend,
+                        summary.purchaser,
+                    );
+                    let (ev, ev_rows) = match g.ev {
+                        Some((e, gr)) => (Some(e), rows_until(gr, &e.timestamp, c, g.as_of)),
+                        None => (None, empty),
+                    };
+                    let (fb, fb_rows) = match g.fb {
+                        Some((f, gr)) => (Some(f), rows_until(gr, &f.timestamp, c, g.as_of)),
+                        None => (None, empty),
+                    };
+                    let cu = Customer {
+                        as_of: g.as_of,
+                        tx,
+                        orders: &work.orders,
+                        occasions: &work.occasions,
+                        summary,
+                        ev,
+                        ev_rows,
+                        fb,
+                        fb_rows,
+                    };
+                    fill(&cu, &mut vals[i * width..(i + 1) * width], scratch);
+                }
+            },
         );
-    } else {
-        values
-            .par_chunks_mut(BLOCK * width)
-            .zip(summaries.par_chunks_mut(BLOCK))
-            .enumerate()
-            .for_each_init(|| (Work::default(), init()), |st, x| body(x, st));
-    }
-    (values, summaries)
+    (values, sum)
 }

@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::FeatureConfig;
 use super::matrix::FeatureInfo;
-use super::pass::{days, Customer, Summary, DAY};
+use super::pass::{days, Customer, DAY};
 use crate::data::TimeUnit;
 use crate::Result;
 
@@ -76,17 +76,6 @@ pub struct PurchaseSummary {
 }
 
 impl PurchaseSummary {
-    pub(crate) fn from_rows(rows: &[Summary]) -> Self {
-        PurchaseSummary {
-            x: rows.iter().map(|s| s.x).collect(),
-            t_x: rows.iter().map(|s| s.t_x).collect(),
-            t: rows.iter().map(|s| s.t).collect(),
-            mean_repeat_spend: rows.iter().map(|s| s.mean_repeat_spend).collect(),
-            purchaser: rows.iter().map(|s| s.purchaser).collect(),
-            unit: TimeUnit::Days,
-        }
-    }
-
     /// Number of customers.
     ///
     /// ```
