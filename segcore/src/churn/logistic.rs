@@ -39,6 +39,11 @@ const CHUNK: usize = 4096;
 const LAZY_HESSIAN_BELOW: f64 = 1e-4;
 
 /// Per-class weights multiplied into the sample weights.
+///
+/// ```
+/// let w = segcore::churn::ClassWeight::Given { neg: 1.0, pos: 3.0 };
+/// assert_ne!(w, segcore::churn::ClassWeight::default());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub enum ClassWeight {
     /// Every customer weighs 1 (times its sample weight).
@@ -56,6 +61,10 @@ pub enum ClassWeight {
 }
 
 /// Optimiser of [`LogisticChurn`].
+///
+/// ```
+/// assert_eq!(segcore::churn::Solver::default(), segcore::churn::Solver::Auto);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Solver {
     /// Newton up to 256 features, L-BFGS above (default).
@@ -71,6 +80,11 @@ pub enum Solver {
 const AUTO_LBFGS_ABOVE: usize = 256;
 
 /// Settings of [`LogisticChurn`] (builder; validated at fit).
+///
+/// ```
+/// let p = segcore::churn::LogisticChurn::params().c(0.1).max_iter(50);
+/// assert_eq!((p.c, p.max_iter, p.standardize), (0.1, 50, true));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticChurnParams {
     /// Inverse L2 strength, scikit-learn's `C` (default 1.0).
@@ -612,6 +626,15 @@ impl Data<'_> {
 }
 
 /// A fitted logistic churn model.
+///
+/// ```
+/// use ndarray::array;
+/// use segcore::churn::LogisticChurn;
+/// let x = array![[0.0], [1.0], [2.0], [3.0]];
+/// let m = LogisticChurn::params().fit(x.view(), &[false, true, false, true], None).unwrap();
+/// let back: LogisticChurn = segcore::model::from_json(&segcore::model::to_json(&m).unwrap()).unwrap();
+/// assert_eq!(back, m);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticChurn {
     coef: Vec<f64>,

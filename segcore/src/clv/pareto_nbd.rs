@@ -43,11 +43,13 @@ impl ParetoNbdParams {
     /// Fits the model by maximum likelihood on the compressed summary.
     ///
     /// ```
-    /// # use segcore::clv::{ParetoNbd, RfmSummary}; use segcore::data::TimeUnit;
-    /// let s = RfmSummary::new(vec![0.0, 1.0, 4.0, 2.0, 0.0, 7.0], vec![0.0, 3.0, 20.0, 9.0, 0.0, 30.0],
-    ///     vec![30.0, 25.0, 31.0, 33.0, 20.0, 32.0], vec![0.0; 6], TimeUnit::Weeks).unwrap();
+    /// use segcore::clv::ParetoNbd;
+    /// use segcore::clv::simulate::simulate_pareto_nbd;
+    /// use segcore::data::TimeUnit;
+    /// let truth = ParetoNbd::from_params(0.55, 10.6, 0.61, 11.7, TimeUnit::Weeks).unwrap();
+    /// let s = simulate_pareto_nbd(&truth, &[39.0; 1000], &Default::default()).unwrap();
     /// let m = ParetoNbd::params().fit(&s).unwrap();
-    /// assert!(m.report.converged);
+    /// assert!(m.report.converged && m.unit == TimeUnit::Weeks);
     /// ```
     pub fn fit(&self, summary: &RfmSummary) -> Result<ParetoNbd> {
         self.fit_weighted(&summary.compress())
@@ -56,9 +58,13 @@ impl ParetoNbdParams {
     /// Fits the model on an already weighted summary.
     ///
     /// ```
-    /// # use segcore::clv::{ParetoNbd, WeightedSummary}; use segcore::data::TimeUnit;
-    /// let w = WeightedSummary::new(vec![0.0, 2.0, 5.0], vec![0.0, 4.0, 9.0], vec![10.0; 3],
-    ///                              vec![50.0, 20.0, 5.0], TimeUnit::Weeks).unwrap();
+    /// use segcore::clv::ParetoNbd;
+    /// use segcore::clv::simulate::{simulate_pareto_nbd, SimulationOptions};
+    /// use segcore::data::TimeUnit;
+    /// let truth = ParetoNbd::from_params(0.55, 10.6, 0.61, 11.7, TimeUnit::Days).unwrap();
+    /// let opts = SimulationOptions { whole_units: true, ..Default::default() };
+    /// let w = simulate_pareto_nbd(&truth, &[100.0; 1000], &opts).unwrap().compress();
+    /// assert!(w.len() < 1000);
     /// assert!(ParetoNbd::params().fit_weighted(&w).is_ok());
     /// ```
     pub fn fit_weighted(&self, data: &WeightedSummary) -> Result<ParetoNbd> {

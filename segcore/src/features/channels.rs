@@ -256,11 +256,11 @@ impl Channels {
         j += 3;
         let acq = out.len() - 1;
         out[acq] = -1.0;
-        if let Some(ch) = cu.tx.channel.as_ref() {
+        if let Some(ch) = cu.tx.channel {
             let n = cu.orders.len();
             if n > 0 {
                 for o in cu.orders {
-                    let code = ch.codes[o.first_row as usize];
+                    let code = ch[o.first_row as usize];
                     if code != MISSING {
                         out[j + code as usize] += 1.0;
                     }
@@ -268,7 +268,7 @@ impl Channels {
                 for v in &mut out[j..j + self.sales_levels] {
                     *v /= n as f64;
                 }
-                let first = ch.codes[cu.orders[0].first_row as usize];
+                let first = ch[cu.orders[0].first_row as usize];
                 if first != MISSING {
                     out[acq] = first as f64;
                 }

@@ -39,6 +39,7 @@
 //! ```
 
 pub mod browsing;
+mod bucket;
 pub mod carts;
 pub mod channels;
 pub mod config;
@@ -190,7 +191,7 @@ pub fn compute(logs: &Logs, config: &FeatureConfig) -> Result<FeatureSet> {
 
     let want = |f: Family| config.has(f);
     let needs_events = want(Family::Channels) || want(Family::Browsing) || want(Family::Carts);
-    let tx_groups = Groups::of_valid(&tx.customer, &tx.timestamp, n);
+    let tx_buckets = bucket::bucket(&tx.customer, n);
     let ev_groups = match ev {
         Some(e) if needs_events => Some((e, Groups::of_valid(&e.customer, &e.timestamp, n))),
         _ => None,
@@ -248,15 +249,27 @@ pub fn compute(logs: &Logs, config: &FeatureConfig) -> Result<FeatureSet> {
         push(5, f.info(), &mut info);
     }
     let width = info.len();
+    if width == 0 {
+        return Err(SegError::param(
+            "families",
+            "the selected families have no columns",
+        ));
+    }
     let grouped = pass::Grouped {
         as_of,
         period: config.merge_period_secs,
         tx,
-        tx_groups: &tx_groups,
+        tx_buckets: &tx_buckets,
+        needs: pass::Needs {
+            quantity: want(Family::Purchase),
+            category: want(Family::Preferences),
+            channel: want(Family::Channels),
+            discount: want(Family::Purchase),
+        },
         ev: ev_groups.as_ref().map(|(e, g)| (*e, g)),
         fb: fb_groups.as_ref().map(|(f, g)| (*f, g)),
     };
-    let (values, summaries) = pass::run(
+    let (values, summary) = pass::run(
         &grouped,
         n,
         width,
@@ -300,7 +313,7 @@ pub fn compute(logs: &Logs, config: &FeatureConfig) -> Result<FeatureSet> {
     Ok(FeatureSet {
         matrix,
         info,
-        summary: PurchaseSummary::from_rows(&summaries),
+        summary,
         levels,
         as_of,
         excluded_future_rows: excluded.total(),

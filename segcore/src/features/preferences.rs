@@ -92,14 +92,11 @@ impl Preferences {
         out.fill(0.0);
         let k = self.top_n;
         out[k + 2] = -1.0;
-        let Some(cat) = cu.tx.category.as_ref() else {
+        let Some(cat) = cu.tx.category else {
             return;
         };
-        let amount = &cu.tx.amount;
         s.touched.clear();
-        for &r in cu.tx_rows {
-            let a = amount[r as usize];
-            let c = cat.codes[r as usize];
+        for (&a, &c) in cu.tx.amount.iter().zip(cat) {
             if a < 0.0 || c == MISSING {
                 continue;
             }

@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use super::config::FeatureConfig;
 use super::matrix::FeatureInfo;
-use super::pass::{days, Customer, Summary, DAY};
+use super::pass::{days, Customer, DAY};
 use crate::data::TimeUnit;
 use crate::Result;
 
@@ -76,17 +76,6 @@ pub struct PurchaseSummary {
 }
 
 impl PurchaseSummary {
-    pub(crate) fn from_rows(rows: &[Summary]) -> Self {
-        PurchaseSummary {
-            x: rows.iter().map(|s| s.x).collect(),
-            t_x: rows.iter().map(|s| s.t_x).collect(),
-            t: rows.iter().map(|s| s.t).collect(),
-            mean_repeat_spend: rows.iter().map(|s| s.mean_repeat_spend).collect(),
-            purchaser: rows.iter().map(|s| s.purchaser).collect(),
-            unit: TimeUnit::Days,
-        }
-    }
-
     /// Number of customers.
     ///
     /// ```
@@ -275,22 +264,20 @@ impl Purchase {
         let occ = cu.occasions;
         let n_occ = occ.len();
         let n_orders = cu.orders.len();
-        let amount = &cu.tx.amount;
         let mut net = 0.0;
         let mut gross = 0.0;
         let mut returned = 0.0;
         let mut purchase_rows = 0usize;
         let mut discounted = 0usize;
-        let disc = cu.tx.discount.as_deref();
-        for &r in cu.tx_rows {
-            let a = amount[r as usize];
+        let disc = cu.tx.discount;
+        for (i, &a) in cu.tx.amount.iter().enumerate() {
             net += a;
             if a < 0.0 {
                 returned -= a;
             } else {
                 gross += a;
                 purchase_rows += 1;
-                if disc.is_some_and(|d| d[r as usize]) {
+                if disc.is_some_and(|d| d[i]) {
                     discounted += 1;
                 }
             }

@@ -1,7 +1,8 @@
 //! Probability calibration of the booster's raw scores on the validation split.
 //!
 //! * Platt scaling: `p = sigmoid(a * raw + b)` with `(a, b)` minimising the log loss on the
-//!   validation rows (a logistic regression on the raw score, negligible penalty).
+//!   validation rows (a logistic regression on the raw score with `C = 1e4`, i.e. a
+//!   negligible penalty).
 //! * Isotonic: a non-decreasing step function of the raw score fitted by pool-adjacent-
 //!   violators (tied scores pooled first), linearly interpolated between fitted points and
 //!   clipped outside them, as scikit-learn's `IsotonicRegression(out_of_bounds="clip")`.
@@ -14,6 +15,11 @@ use super::super::LogisticChurn;
 use crate::Result;
 
 /// How raw scores become probabilities.
+///
+/// ```
+/// use segcore::churn::gbt::Calibration;
+/// assert_eq!(Calibration::default(), Calibration::Platt);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Calibration {
     /// `sigmoid(raw)` — the booster's own probabilities.
@@ -25,7 +31,13 @@ pub enum Calibration {
     Isotonic,
 }
 
-/// A fitted calibration map.
+/// A fitted calibration map (read it from
+/// [`GradientBoostingChurn::calibrator`](super::GradientBoostingChurn::calibrator)).
+///
+/// ```
+/// let c = segcore::churn::gbt::Calibrator::Platt { a: 1.0, b: 0.0 };
+/// assert!(matches!(c, segcore::churn::gbt::Calibrator::Platt { .. }));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Calibrator {
     /// `sigmoid(a * raw + b)`.

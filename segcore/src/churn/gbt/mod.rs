@@ -2,7 +2,7 @@
 //! scikit-learn's `HistGradientBoostingClassifier`.
 //!
 //! * Features are binned to at most 255 quantile bins plus a bin for missing values (NaN);
-//!   see [`binning`](self) notes in [`GradientBoostingChurnParams::max_bins`].
+//!   see [`GradientBoostingChurnParams::max_bins`].
 //! * Trees grow leaf-wise (best first) under `max_leaf_nodes`, `max_depth` and
 //!   `min_samples_leaf`; at every split, missing values go to the side that lowers the loss
 //!   most (or, for a feature without missing values in training, to the larger child).

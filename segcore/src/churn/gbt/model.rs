@@ -13,7 +13,18 @@ use crate::churn::input::{check_features, check_ncols, sigmoid};
 use crate::model::ModelKind;
 use crate::Result;
 
-/// A fitted gradient-boosted churn model.
+/// A fitted gradient-boosted churn model (see the [module](super) docs).
+///
+/// ```
+/// use ndarray::Array2;
+/// use segcore::churn::GradientBoostingChurn;
+/// let x = Array2::from_shape_fn((200, 1), |(i, _)| (i % 10) as f64);
+/// let y: Vec<bool> = (0..200).map(|i| i % 10 >= 5).collect();
+/// let m = GradientBoostingChurn::params().max_iter(10).fit(x.view(), &y).unwrap();
+/// let json = segcore::model::to_json(&m).unwrap();
+/// let back: GradientBoostingChurn = segcore::model::from_json(&json).unwrap();
+/// assert_eq!(back.predict_proba(x.view()).unwrap(), m.predict_proba(x.view()).unwrap());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradientBoostingChurn {
     baseline: f64,

@@ -20,6 +20,11 @@ const CHUNK: usize = 16_384;
 /// Settings of [`GradientBoostingChurn`] (builder; validated at fit). Defaults follow
 /// scikit-learn's `HistGradientBoostingClassifier`, with early stopping on and Platt
 /// calibration.
+///
+/// ```
+/// let p = segcore::churn::GradientBoostingChurn::params().max_iter(200).learning_rate(0.05);
+/// assert_eq!((p.max_iter, p.max_leaf_nodes, p.min_samples_leaf), (200, Some(31), 20));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradientBoostingChurnParams {
     /// Shrinkage of every leaf (default 0.1).

@@ -5,6 +5,13 @@ use serde::{Deserialize, Serialize};
 /// One node of a fitted tree. Internal nodes send `x[feature] <= threshold` left and missing
 /// values (NaN) left when `missing_left`; leaves carry `value` (already shrunk by the
 /// learning rate).
+///
+/// ```
+/// use segcore::churn::gbt::Node;
+/// let n = Node { leaf: false, feature: 0, threshold: 2.5, missing_left: true, left: 1, right: 2,
+///     value: 0.0, count: 10, gain: 1.0 };
+/// assert_eq!((n.child(1.0), n.child(3.0), n.child(f64::NAN)), (1, 2, 1));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     /// `true` for a leaf.
@@ -28,6 +35,17 @@ pub struct Node {
 }
 
 /// A fitted tree; node 0 is the root.
+///
+/// ```
+/// use segcore::churn::gbt::{Node, Tree};
+/// let leaf = |value, count| Node { leaf: true, feature: 0, threshold: 0.0, missing_left: false,
+///     left: 0, right: 0, value, count, gain: 0.0 };
+/// let root = Node { leaf: false, feature: 0, threshold: 2.5, missing_left: false, left: 1,
+///     right: 2, value: 0.0, count: 4, gain: 1.0 };
+/// let t = Tree { nodes: vec![root, leaf(-1.0, 3), leaf(1.0, 1)] };
+/// assert_eq!(t.predict_row(&[3.0]), 1.0);
+/// assert_eq!(t.expected_value(), -0.5);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tree {
     /// Nodes, children after their parent.
@@ -35,7 +53,7 @@ pub struct Tree {
 }
 
 impl Node {
-    /// The child a value goes to.
+    /// The child a value goes to (see the example on [`Node`]).
     #[inline]
     pub fn child(&self, v: f64) -> usize {
         let left = if v.is_nan() {
@@ -52,7 +70,7 @@ impl Node {
 }
 
 impl Tree {
-    /// Leaf value for one row of raw features.
+    /// Leaf value for one row of raw features (see the example on [`Tree`]).
     #[inline]
     pub fn predict_row(&self, row: &[f64]) -> f64 {
         let mut i = 0;
@@ -65,7 +83,8 @@ impl Tree {
         }
     }
 
-    /// Expected leaf value over the training rows (cover-weighted mean of the leaves).
+    /// Expected leaf value over the training rows (cover-weighted mean of the leaves; see the
+    /// example on [`Tree`]).
     pub fn expected_value(&self) -> f64 {
         let root = f64::from(self.nodes[0].count);
         self.nodes
