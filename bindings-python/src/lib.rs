@@ -8,6 +8,7 @@
 
 use pyo3::prelude::*;
 
+pub mod cluster;
 pub mod clv;
 pub mod data;
 pub mod datasets;
@@ -41,5 +42,16 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<clv::PyBetaGeoBetaBinom>()?;
     m.add_function(wrap_pyfunction!(clv::_rfm_summary, m)?)?;
     m.add_function(wrap_pyfunction!(clv::_latest_transaction, m)?)?;
+    m.add_class::<cluster::PyKMeans>()?;
+    m.add_class::<cluster::PyMiniBatchKMeans>()?;
+    m.add_class::<cluster::PyGaussianMixture>()?;
+    m.add_class::<cluster::PyScaler>()?;
+    m.add_function(wrap_pyfunction!(cluster::_silhouette_score, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_silhouette_samples, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_davies_bouldin_score, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_calinski_harabasz_score, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_choose_k, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_rfm_segments, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_segment_profiles, m)?)?;
     Ok(())
 }

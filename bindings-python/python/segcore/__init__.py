@@ -32,6 +32,21 @@ from ._logs import logs
 from ._features import features
 from . import datasets
 from ._base import NotFittedError, load, loads
+from .cluster import (
+    GaussianMixture,
+    KMeans,
+    MiniBatchKMeans,
+    MinMaxScaler,
+    RobustScaler,
+    StandardScaler,
+    calinski_harabasz_score,
+    choose_k,
+    davies_bouldin_score,
+    rfm_segments,
+    segment_profiles,
+    silhouette_samples,
+    silhouette_score,
+)
 from .clv import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD, rfm_summary
 
 __version__: str = _segcore.__version__
@@ -51,6 +66,19 @@ __all__ = [
     "BetaGeoBetaBinom",
     "GammaGamma",
     "NotFittedError",
+    "KMeans",
+    "MiniBatchKMeans",
+    "GaussianMixture",
+    "StandardScaler",
+    "RobustScaler",
+    "MinMaxScaler",
+    "silhouette_score",
+    "silhouette_samples",
+    "davies_bouldin_score",
+    "calinski_harabasz_score",
+    "choose_k",
+    "rfm_segments",
+    "segment_profiles",
     "SegcoreError",
     "InvalidValueError",
     "LengthMismatchError",
