@@ -8,6 +8,7 @@
 
 use pyo3::prelude::*;
 
+pub mod churn;
 pub mod cluster;
 pub mod clv;
 pub mod data;
@@ -53,5 +54,10 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cluster::_choose_k, m)?)?;
     m.add_function(wrap_pyfunction!(cluster::_rfm_segments, m)?)?;
     m.add_function(wrap_pyfunction!(cluster::_segment_profiles, m)?)?;
+    m.add_class::<churn::PyLogisticChurn>()?;
+    m.add_class::<churn::PyGradientBoostingChurn>()?;
+    m.add_function(wrap_pyfunction!(churn::_churn_metric, m)?)?;
+    m.add_function(wrap_pyfunction!(churn::_lift_at, m)?)?;
+    m.add_function(wrap_pyfunction!(churn::_calibration_table, m)?)?;
     Ok(())
 }

@@ -47,6 +47,8 @@ from .cluster import (
     silhouette_samples,
     silhouette_score,
 )
+from .churn import GradientBoostingChurn, LogisticChurn
+from . import churn
 from .clv import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD, rfm_summary
 
 __version__: str = _segcore.__version__
@@ -66,6 +68,9 @@ __all__ = [
     "BetaGeoBetaBinom",
     "GammaGamma",
     "NotFittedError",
+    "churn",
+    "LogisticChurn",
+    "GradientBoostingChurn",
     "KMeans",
     "MiniBatchKMeans",
     "GaussianMixture",
