@@ -15,6 +15,7 @@ pub mod data;
 pub mod datasets;
 pub mod error;
 pub mod features;
+pub mod pipeline;
 
 /// The native module.
 #[pymodule]
@@ -59,5 +60,7 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(churn::_churn_metric, m)?)?;
     m.add_function(wrap_pyfunction!(churn::_lift_at, m)?)?;
     m.add_function(wrap_pyfunction!(churn::_calibration_table, m)?)?;
+    m.add_class::<pipeline::PySegmenter>()?;
+    m.add_function(wrap_pyfunction!(pipeline::_transition_matrix, m)?)?;
     Ok(())
 }

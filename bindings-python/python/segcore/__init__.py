@@ -49,6 +49,7 @@ from .cluster import (
 )
 from .churn import GradientBoostingChurn, LogisticChurn
 from . import churn
+from .pipeline import Segmenter, Transitions, segment_transitions
 from .clv import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD, rfm_summary
 
 __version__: str = _segcore.__version__
@@ -68,6 +69,9 @@ __all__ = [
     "BetaGeoBetaBinom",
     "GammaGamma",
     "NotFittedError",
+    "Segmenter",
+    "segment_transitions",
+    "Transitions",
     "churn",
     "LogisticChurn",
     "GradientBoostingChurn",
