@@ -170,6 +170,9 @@ impl PySegmenter {
     }
 }
 
+/// Counts (`k x k`, u64) and rates (`k x k`, f64) of a transition matrix.
+type TransitionArrays<'py> = (Bound<'py, PyArray2<u64>>, Bound<'py, PyArray2<f64>>);
+
 /// Transition counts and rates between two labelings of (partly) the same customers.
 #[pyfunction]
 pub fn _transition_matrix<'py>(
@@ -179,7 +182,7 @@ pub fn _transition_matrix<'py>(
     next_customers: Vec<u32>,
     next_labels: Vec<usize>,
     k: usize,
-) -> PyResult<(Bound<'py, PyArray2<u64>>, Bound<'py, PyArray2<f64>>)> {
+) -> PyResult<TransitionArrays<'py>> {
     if k == 0 {
         return Err(param_error("k", "must be at least 1"));
     }
