@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 pub mod churn;
 pub mod cluster;
 pub mod clv;
+pub mod csv;
 pub mod data;
 pub mod datasets;
 pub mod error;
@@ -62,5 +63,6 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(churn::_calibration_table, m)?)?;
     m.add_class::<pipeline::PySegmenter>()?;
     m.add_function(wrap_pyfunction!(pipeline::_transition_matrix, m)?)?;
+    m.add_function(wrap_pyfunction!(csv::_read_csv, m)?)?;
     Ok(())
 }

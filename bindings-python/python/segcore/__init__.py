@@ -28,7 +28,7 @@ from ._segcore import (
     UnitMismatchError,
     UnknownCustomerError,
 )
-from ._logs import logs
+from ._logs import logs, read_events, read_feedback, read_transactions
 from ._features import features
 from . import datasets
 from ._base import NotFittedError, load, loads
@@ -58,6 +58,9 @@ __all__ = [
     "__version__",
     "datasets",
     "logs",
+    "read_transactions",
+    "read_events",
+    "read_feedback",
     "features",
     "Logs",
     "load",
