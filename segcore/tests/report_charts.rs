@@ -6,7 +6,7 @@
 //! `bash tools/report-check/run.sh target/report-sample.html target/report-sample.png` opens in
 //! headless Chromium.
 
-use segcore::report::{cell_num, LineChart, Report, Series};
+use segcore::report::{LineChart, Report, Series, cell_num};
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
