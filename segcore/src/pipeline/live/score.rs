@@ -220,7 +220,9 @@ impl LiveScorer {
         &self.model
     }
 
-    /// Scores one customer as of `as_of` (rows after it are ignored).
+    /// Scores one customer as of `as_of` (rows after it are ignored). With no row after
+    /// `as_of` this reads the running aggregates (O(1), windows O(log n)); with rows after
+    /// it the state's aggregates are rebuilt up to `as_of` first (O(n) for that customer).
     ///
     /// Errors: [`SegError::InvalidParameter`] for an `as_of` outside 1900..2199 or a state
     /// whose occasion period differs from the model's; [`SegError::Numerical`] when a model
