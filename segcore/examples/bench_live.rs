@@ -8,9 +8,9 @@
 
 use std::time::Instant;
 
-use segcore::data::{datasets, Logs};
-use segcore::pipeline::live::{CustomerState, LiveScorer, OrderEvent};
+use segcore::data::{Logs, datasets};
 use segcore::pipeline::Segmenter;
+use segcore::pipeline::live::{CustomerState, LiveScorer, OrderEvent};
 
 fn quantile(sorted: &[u64], q: f64) -> u64 {
     let i = ((sorted.len() - 1) as f64 * q).round() as usize;

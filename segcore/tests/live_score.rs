@@ -6,7 +6,7 @@
 mod live_util;
 
 use live_util::{close, replay};
-use segcore::data::{datasets, Logs};
+use segcore::data::{Logs, datasets};
 use segcore::pipeline::live::{CustomerScore, CustomerState, LiveScorer};
 use segcore::pipeline::{Column, CustomerTable, Segmenter};
 

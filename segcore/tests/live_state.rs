@@ -6,9 +6,9 @@ mod live_util;
 
 use live_util::{close, event, replay, time_order};
 use segcore::data::synthetic::SyntheticShop;
-use segcore::data::{datasets, Logs, Transactions};
-use segcore::features::{compute, Family, FeatureConfig};
-use segcore::pipeline::live::{purchase_feature_names, CustomerState, OrderEvent};
+use segcore::data::{Logs, Transactions, datasets};
+use segcore::features::{Family, FeatureConfig, compute};
+use segcore::pipeline::live::{CustomerState, OrderEvent, purchase_feature_names};
 
 const JULY_1998: i64 = 899_251_200; // 1998-07-01
 

@@ -27,4 +27,4 @@ mod score;
 mod state;
 
 pub use score::{CustomerScore, LiveScorer};
-pub use state::{purchase_feature_names, CustomerState, LiveSummary, OrderEvent};
+pub use state::{CustomerState, LiveSummary, OrderEvent, purchase_feature_names};

@@ -25,12 +25,12 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::state::{CustomerState, Windows};
-use crate::churn::explain::RiskBand;
 use crate::churn::Driver;
-use crate::clv::value::{customer_lifetime_value, DiscountConvention};
+use crate::churn::explain::RiskBand;
 use crate::clv::TransactionModel;
-use crate::pipeline::segmenter::score_on_edges;
+use crate::clv::value::{DiscountConvention, customer_lifetime_value};
 use crate::pipeline::Segmenter;
+use crate::pipeline::segmenter::score_on_edges;
 use crate::{Result, SegError};
 
 /// The scores of one customer.
