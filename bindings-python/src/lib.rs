@@ -62,6 +62,7 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(churn::_lift_at, m)?)?;
     m.add_function(wrap_pyfunction!(churn::_calibration_table, m)?)?;
     m.add_class::<pipeline::PySegmenter>()?;
+    m.add_class::<pipeline::PyDynamicSegmentation>()?;
     m.add_function(wrap_pyfunction!(pipeline::_transition_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(csv::_read_csv, m)?)?;
     Ok(())

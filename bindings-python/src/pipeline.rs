@@ -1,10 +1,14 @@
 //! The main job (`segcore::pipeline::Segmenter`) and segment transitions
 //! (`segcore::dynamic`).
 
+use numpy::PyReadonlyArray2;
 use numpy::{PyArray1, PyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use segcore::dynamic::transition_matrix;
+use segcore::cluster::kmeans::KMeans;
+use segcore::dynamic::{
+    transition_matrix, DynamicParams, DynamicSegmentation, Snapshot, UpdateMode,
+};
 use segcore::features::FeatureConfig;
 use segcore::model::{from_json, to_json};
 use segcore::pipeline::{table::Column, CustomerTable, Segmenter};
@@ -198,4 +202,145 @@ pub fn _transition_matrix<'py>(
         PyArray2::from_owned_array(py, t.counts),
         PyArray2::from_owned_array(py, t.rates),
     ))
+}
+
+/// A dynamic segmentation: k-means over successive snapshots with stable segment ids.
+#[pyclass(name = "_DynamicSegmentation", module = "segcore._segcore", frozen)]
+pub struct PyDynamicSegmentation {
+    /// The core model.
+    pub inner: DynamicSegmentation,
+}
+
+fn dynamic_params(
+    k: usize,
+    mode: &str,
+    n_init: usize,
+    max_iter: usize,
+    tol: f64,
+    seed: u64,
+) -> PyResult<DynamicParams> {
+    let mode = match mode.to_ascii_lowercase().as_str() {
+        "refit" => UpdateMode::Refit,
+        "assign" => UpdateMode::Assign,
+        other => {
+            return Err(param_error(
+                "mode",
+                format!("unknown mode `{other}` (use refit or assign)"),
+            ))
+        }
+    };
+    Ok(DynamicSegmentation::params(
+        KMeans::params(k)
+            .n_init(n_init)
+            .max_iter(max_iter)
+            .tol(tol)
+            .seed(seed),
+    )
+    .mode(mode))
+}
+
+#[pymethods]
+impl PyDynamicSegmentation {
+    /// Segments every snapshot (`xs[i]` with customer codes `customers[i]`).
+    #[staticmethod]
+    #[pyo3(signature = (xs, customers, k, mode="refit", n_init=1, max_iter=300, tol=1e-4, seed=0))]
+    #[allow(clippy::too_many_arguments)]
+    fn fit(
+        py: Python<'_>,
+        xs: Vec<PyReadonlyArray2<'_, f64>>,
+        customers: Vec<Vec<u32>>,
+        k: usize,
+        mode: &str,
+        n_init: usize,
+        max_iter: usize,
+        tol: f64,
+        seed: u64,
+    ) -> PyResult<Self> {
+        let p = dynamic_params(k, mode, n_init, max_iter, tol, seed)?;
+        if customers.len() != xs.len() {
+            return Err(param_error(
+                "customers",
+                format!(
+                    "{} snapshots but {} customer lists",
+                    xs.len(),
+                    customers.len()
+                ),
+            ));
+        }
+        let views: Vec<_> = xs.iter().map(|x| x.as_array()).collect();
+        let snaps = views
+            .iter()
+            .zip(&customers)
+            .map(|(x, c)| Snapshot::with_customers(*x, c))
+            .collect::<segcore::Result<Vec<_>>>()
+            .py()?;
+        let inner = py.detach(|| p.fit(&snaps)).py()?;
+        Ok(Self { inner })
+    }
+
+    /// Reads a segcore model file.
+    #[staticmethod]
+    fn from_json(s: &str) -> PyResult<Self> {
+        Ok(Self {
+            inner: from_json::<DynamicSegmentation>(s).py()?,
+        })
+    }
+
+    /// Writes a segcore model file.
+    fn to_json(&self) -> PyResult<String> {
+        to_json(&self.inner).py()
+    }
+
+    /// Labels of each snapshot.
+    #[getter]
+    fn labels<'py>(&self, py: Python<'py>) -> Vec<Bound<'py, PyArray1<i64>>> {
+        self.inner
+            .labels
+            .iter()
+            .map(|l| PyArray1::from_iter(py, l.iter().map(|&v| v as i64)))
+            .collect()
+    }
+
+    /// Customer codes of each snapshot.
+    #[getter]
+    fn customers(&self) -> Vec<Vec<u32>> {
+        self.inner.customers.clone()
+    }
+
+    /// Centres of each snapshot (in stable segment order).
+    #[getter]
+    fn centroids<'py>(&self, py: Python<'py>) -> Vec<Bound<'py, PyArray2<f64>>> {
+        self.inner
+            .centroids
+            .iter()
+            .map(|c| PyArray2::from_array(py, c))
+            .collect()
+    }
+
+    /// Transition `(counts, rates)` between consecutive snapshots.
+    #[getter]
+    fn transitions<'py>(&self, py: Python<'py>) -> Vec<TransitionArrays<'py>> {
+        self.inner
+            .transitions
+            .iter()
+            .map(|t| {
+                (
+                    PyArray2::from_array(py, &t.counts),
+                    PyArray2::from_array(py, &t.rates),
+                )
+            })
+            .collect()
+    }
+
+    /// Segments of a new snapshot with the current model (no refit).
+    fn assign<'py>(
+        &self,
+        py: Python<'py>,
+        x: PyReadonlyArray2<'py, f64>,
+    ) -> PyResult<Bound<'py, PyArray1<i64>>> {
+        let xv = x.as_array();
+        let m = &self.inner;
+        let l = py.detach(|| m.assign(&Snapshot::new(xv))).py()?;
+        Ok(PyArray1::from_iter(py, l.iter().map(|&v| v as i64)))
+    }
 }

@@ -70,3 +70,25 @@ def test_segment_transitions():
     named = segcore.segment_transitions({"a": "vip", "b": "new"}, {"a": "vip", "b": "vip"})
     assert list(named.counts.index) == ["new", "vip"]
     assert named.counts.loc["new", "vip"] == 1 and named.counts.loc["vip", "vip"] == 1
+
+
+def test_dynamic_segmentation_keeps_ids_stable(tmp_path):
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0, 0.0], [8.0, 8.0], [0.0, 9.0]])
+    ids = [f"c{i}" for i in range(90)]
+    truth = np.repeat([0, 1, 2], 30)
+    x1 = pd.DataFrame(centres[truth] + rng.normal(scale=0.5, size=(90, 2)), index=ids, columns=["a", "b"])
+    moved = truth.copy()
+    moved[:5] = 1  # five customers of the first group move to the second
+    x2 = pd.DataFrame(centres[moved] + rng.normal(scale=0.5, size=(90, 2)), index=ids, columns=["a", "b"])
+    dyn = segcore.DynamicSegmentation(3, random_state=0).fit([x1, x2])
+    l1, l2 = dyn.labels_
+    assert len(l1) == len(l2) == 90
+    np.testing.assert_array_equal(l1[5:], l2[5:])  # unchanged customers keep their segment id
+    counts = dyn.transitions_[0].counts
+    assert counts.to_numpy().sum() == 90
+    assert counts.loc[l1[0], l2[0]] == 5 and l1[0] != l2[0]
+    np.testing.assert_array_equal(dyn.predict(x2), segcore.DynamicSegmentation(3, random_state=0, mode="assign").fit([x1, x2]).labels_[1])
+    dyn.save(tmp_path / "dyn.json")
+    back = segcore.load(tmp_path / "dyn.json")
+    np.testing.assert_array_equal(back.predict(x2), dyn.predict(x2))

@@ -49,7 +49,7 @@ from .cluster import (
 )
 from .churn import GradientBoostingChurn, LogisticChurn
 from . import churn
-from .pipeline import Segmenter, Transitions, segment_transitions
+from .pipeline import DynamicSegmentation, Segmenter, Transitions, segment_transitions
 from .clv import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD, rfm_summary
 
 __version__: str = _segcore.__version__
@@ -73,6 +73,7 @@ __all__ = [
     "GammaGamma",
     "NotFittedError",
     "Segmenter",
+    "DynamicSegmentation",
     "segment_transitions",
     "Transitions",
     "churn",

@@ -12,7 +12,7 @@ from . import _frames, _segcore
 from ._base import SegcoreEstimator, register
 from ._logs import build_logs, time_seconds
 
-__all__ = ["Segmenter", "segment_transitions", "Transitions"]
+__all__ = ["Segmenter", "DynamicSegmentation", "segment_transitions", "Transitions"]
 
 
 def _table_frame(t: dict, kind: str):
@@ -191,3 +191,82 @@ def segment_transitions(previous: Any, current: Any, *, customer_id: Optional[st
     idx = pd.Index(names, name="from")
     col = pd.Index(names, name="to")
     return Transitions(pd.DataFrame(counts.astype(np.int64), index=idx, columns=col), pd.DataFrame(rates, index=idx, columns=col))
+
+
+def _codes_for(customers_lists):
+    """Dense u32 codes for the ids of several snapshots (shared across snapshots)."""
+    arrays = [np.asarray(_frames.to_numpy(c)) for c in customers_lists]
+    all_ids = np.concatenate(arrays) if arrays else np.array([])
+    if all_ids.dtype.kind == "O":
+        all_ids = all_ids.astype(str)
+    uniq, inv = np.unique(all_ids, return_inverse=True)
+    out, start = [], 0
+    for a in arrays:
+        out.append(inv[start:start + len(a)].astype(np.int64).tolist())
+        start += len(a)
+    return uniq, out
+
+
+@register("DynamicSegmentation")
+class DynamicSegmentation(SegcoreEstimator):
+    """k-means over successive snapshots (e.g. monthly feature tables) with stable segment
+    ids: each snapshot is refitted and its centres matched to the previous ones
+    (``mode="refit"``), or assigned to the first model's centres (``mode="assign"``).
+
+    ``fit(snapshots, customers=None)``: ``snapshots`` is a list of 2-D arrays / DataFrames
+    with the same columns; ``customers`` the ids of their rows (default: the pandas index,
+    else the row position). After fit: ``labels_`` (one array per snapshot),
+    ``cluster_centers_`` (one per snapshot), ``transitions_`` (:class:`Transitions` between
+    consecutive snapshots).
+    """
+
+    _native = _segcore._DynamicSegmentation
+
+    def __init__(self, n_clusters: int = 4, *, mode: str = "refit", n_init: Any = "auto", max_iter: int = 300,
+                 tol: float = 1e-4, random_state: Optional[int] = None):
+        self.n_clusters = n_clusters
+        self.mode = mode
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+
+    def fit(self, snapshots, customers=None, y=None) -> "DynamicSegmentation":
+        from .cluster import _names_of, _seed, as_matrix
+
+        snapshots = list(snapshots)
+        if customers is None:
+            customers = [
+                s.index.to_numpy() if (type(s).__module__ or "").startswith("pandas") and hasattr(s, "index")
+                else np.arange(len(s)) for s in snapshots
+            ]
+        xs = [as_matrix(s) for s in snapshots]
+        names = _names_of(snapshots[0]) if snapshots else None
+        if names is not None:
+            self.feature_names_in_ = names
+        self._ids, codes = _codes_for(customers)
+        n_init = 1 if self.n_init == "auto" else int(self.n_init)
+        m = self._native.fit(xs, codes, int(self.n_clusters), self.mode, n_init, int(self.max_iter), float(self.tol),
+                             _seed(self.random_state))
+        self._set_model(m)
+        return self
+
+    def _read_model(self, m) -> None:
+        self.labels_ = list(m.labels)
+        self.cluster_centers_ = list(m.centroids)
+        self.n_features_in_ = self.cluster_centers_[0].shape[1] if self.cluster_centers_ else 0
+        import pandas as pd
+
+        trans = []
+        for counts, rates in m.transitions:
+            k = counts.shape[0]
+            idx, col = pd.Index(range(k), name="from"), pd.Index(range(k), name="to")
+            trans.append(Transitions(pd.DataFrame(counts.astype(np.int64), index=idx, columns=col),
+                                     pd.DataFrame(rates, index=idx, columns=col)))
+        self.transitions_ = trans
+
+    def predict(self, X) -> np.ndarray:
+        """Segments of a new snapshot with the current model (no refit)."""
+        from .cluster import as_matrix
+
+        return self._check_fitted().assign(as_matrix(X))
