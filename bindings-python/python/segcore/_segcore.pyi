@@ -307,3 +307,21 @@ class _Segmenter:
 
 def _transition_matrix(prev_customers: Sequence[int], prev_labels: Sequence[int], next_customers: Sequence[int],
                        next_labels: Sequence[int], k: int) -> Tuple[npt.NDArray[np.uint64], F64]: ...
+
+class _DynamicSegmentation:
+    @staticmethod
+    def fit(xs: Sequence[F64], customers: Sequence[Sequence[int]], k: int, mode: str = "refit", n_init: int = 1,
+            max_iter: int = 300, tol: float = 1e-4, seed: int = 0) -> "_DynamicSegmentation": ...
+    @staticmethod
+    def from_json(s: str) -> "_DynamicSegmentation": ...
+    def to_json(self) -> str: ...
+    labels: List[I64]
+    customers: List[List[int]]
+    centroids: List[F64]
+    transitions: List[Tuple[npt.NDArray[np.uint64], F64]]
+    def assign(self, x: F64) -> I64: ...
+
+def _read_csv(kind: str, path: str, columns: Optional[Dict[str, str]] = None, delimiter: str = ",",
+              has_header: bool = True, names: Optional[Sequence[str]] = None, id_type: str = "auto",
+              time_format: str = "auto", skip_bad_rows: bool = False,
+              default_scale: Optional[str] = None) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
