@@ -8,6 +8,7 @@
 
 use pyo3::prelude::*;
 
+pub mod analytics;
 pub mod churn;
 pub mod cluster;
 pub mod clv;
@@ -65,5 +66,6 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<pipeline::PyDynamicSegmentation>()?;
     m.add_function(wrap_pyfunction!(pipeline::_transition_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(csv::_read_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_cohorts, m)?)?;
     Ok(())
 }

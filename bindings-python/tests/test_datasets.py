@@ -76,3 +76,23 @@ def test_features_equal_rust_golden(cdnow, golden_dir):
     np.testing.assert_allclose(f.to_numpy(), golden.loc[f.index].to_numpy(), rtol=1e-12, atol=1e-9, equal_nan=True)
     # a few customers by hand
     assert f.loc[3, "frequency"] == 5 and f.loc[3, "recency"] == 34 and f.loc[3, "total_spend"] == pytest.approx(156.46)
+
+
+def test_cohorts_on_cdnow_match_pandas(cdnow):
+    c = segcore.cohorts(cdnow)
+    assert list(c.size.index) == ["1997-01", "1997-02", "1997-03"]
+    assert c.size.sum() == 23_570
+    assert (c.retention[0] == 1.0).all()
+    # independent pandas computation of active customers per cohort and month offset
+    df = cdnow.assign(month=cdnow["timestamp"].dt.year * 12 + cdnow["timestamp"].dt.month - 1)
+    first = df.groupby("customer_id")["month"].min().rename("first")
+    df = df.join(first, on="customer_id")
+    df["offset"] = df["month"] - df["first"]
+    active = df.groupby(["first", "offset"])["customer_id"].nunique().unstack(fill_value=0)
+    sizes = first.value_counts().sort_index()
+    np.testing.assert_array_equal(c.size.to_numpy(), sizes.to_numpy())
+    for i in range(3):
+        got = c.active.iloc[i].dropna().to_numpy()
+        np.testing.assert_array_equal(got, active.iloc[i].to_numpy()[: len(got)])
+    revenue = df.groupby(["first", "offset"])["amount"].sum().unstack(fill_value=0.0)
+    np.testing.assert_allclose(c.revenue.iloc[0].dropna().to_numpy(), revenue.iloc[0].to_numpy()[: c.revenue.iloc[0].notna().sum()], rtol=1e-9)

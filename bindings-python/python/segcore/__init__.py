@@ -30,7 +30,8 @@ from ._segcore import (
 )
 from ._logs import logs, read_events, read_feedback, read_transactions
 from ._features import features
-from . import datasets
+from . import analytics, datasets
+from .analytics import cohorts
 from ._base import NotFittedError, load, loads
 from .cluster import (
     GaussianMixture,
@@ -57,6 +58,8 @@ __version__: str = _segcore.__version__
 __all__ = [
     "__version__",
     "datasets",
+    "analytics",
+    "cohorts",
     "logs",
     "read_transactions",
     "read_events",
