@@ -166,6 +166,15 @@ fn build_transactions(
     .py()
 }
 
+/// Builds [`Events`] alone from prepared columns (see the module docs).
+pub fn build_events_only(
+    py: Python<'_>,
+    cols: &Bound<'_, PyDict>,
+    names: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Events> {
+    build_events(py, cols, &Names::from_dict(names, Some("events"))?)
+}
+
 fn build_events(py: Python<'_>, cols: &Bound<'_, PyDict>, names: &Names) -> PyResult<Events> {
     let fmt = time_format(cols)?;
     let customer = id_column(&required(cols, "customer_id", "events")?)?;

@@ -67,5 +67,6 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(pipeline::_transition_matrix, m)?)?;
     m.add_function(wrap_pyfunction!(csv::_read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::_cohorts, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_funnel, m)?)?;
     Ok(())
 }

@@ -96,3 +96,22 @@ def test_cohorts_on_cdnow_match_pandas(cdnow):
         np.testing.assert_array_equal(got, active.iloc[i].to_numpy()[: len(got)])
     revenue = df.groupby(["first", "offset"])["amount"].sum().unstack(fill_value=0.0)
     np.testing.assert_allclose(c.revenue.iloc[0].dropna().to_numpy(), revenue.iloc[0].to_numpy()[: c.revenue.iloc[0].notna().sum()], rtol=1e-9)
+
+
+def test_funnel_counts_sessions_by_stage():
+    ev = pd.DataFrame({
+        "customer_id": [1, 1, 1, 1, 2, 2, 3],
+        "timestamp": pd.to_datetime(["2024-01-01 10:00", "2024-01-01 10:01", "2024-01-01 10:02", "2024-01-01 10:03",
+                                     "2024-01-02 09:00", "2024-01-02 09:05", "2024-01-03 12:00"]),
+        "kind": ["product_view", "add_to_cart", "checkout_start", "purchase", "product_view", "add_to_cart", "product_view"],
+    })
+    f = segcore.funnel(ev, min_group=1)
+    assert list(f.index) == ["product_view", "add_to_cart", "checkout_start", "shipping", "payment", "purchase"]
+    assert f["sessions"].tolist() == [3, 2, 1, 0, 0, 0]
+    assert f.loc["add_to_cart", "session_reach"] == pytest.approx(2 / 3)
+    assert f.loc["checkout_start", "step_conversion"] == pytest.approx(0.5)
+    shop = segcore.datasets.synthetic_shop(300, seed=2)
+    by_platform = segcore.funnel(shop.events, by="platform")
+    assert set(by_platform["group"]) >= {"web"}
+    reach = by_platform[by_platform["stage"] == "product_view"]["session_reach"].dropna()
+    assert (reach == 1.0).all()

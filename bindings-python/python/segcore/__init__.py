@@ -31,7 +31,7 @@ from ._segcore import (
 from ._logs import logs, read_events, read_feedback, read_transactions
 from ._features import features
 from . import analytics, datasets
-from .analytics import cohorts
+from .analytics import cohorts, funnel
 from ._base import NotFittedError, load, loads
 from .cluster import (
     GaussianMixture,
@@ -60,6 +60,7 @@ __all__ = [
     "datasets",
     "analytics",
     "cohorts",
+    "funnel",
     "logs",
     "read_transactions",
     "read_events",

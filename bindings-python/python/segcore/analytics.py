@@ -1,4 +1,4 @@
-"""Analytics on the logs: cohort retention."""
+"""Analytics on the logs: cohort retention and the checkout funnel."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 from . import _frames, _segcore
 from ._logs import build_logs, time_seconds
 
-__all__ = ["cohorts", "CohortTables"]
+__all__ = ["cohorts", "funnel", "CohortTables"]
 
 
 class CohortTables(NamedTuple):
@@ -66,3 +66,48 @@ def cohorts(transactions: Any, *, customer_id: str = "customer_id", timestamp: s
     ).set_index("cohort")
     return CohortTables(size, table("retention"), table("active"), table("revenue"), table("revenue_per_customer"),
                         flags)
+
+
+def funnel(events: Any, *, customer_id: str = "customer_id", timestamp: str = "timestamp", kind: str = "kind",
+           by: str = "all", session_gap_secs: int = 1800, min_group: int = 10, time_format: str = "auto",
+           **columns: Optional[str]):
+    """The checkout funnel (product_view → add_to_cart → checkout_start → shipping → payment
+    → purchase) of an events log, by session and by customer.
+
+    ``events`` is read as in :func:`segcore.logs` (``kind`` names the event kind column;
+    optional ``session``, ``platform``, ``channel`` columns are used when present or named
+    with ``session="sid"`` etc.). ``by`` groups the funnel: ``"all"``, ``"platform"``,
+    ``"channel"``, ``"day"`` or ``"week"``. Returns a pandas DataFrame with one row per
+    (group, stage): ``sessions``, ``customers``, ``session_reach``, ``customer_reach``,
+    ``step_conversion``, ``drop_off``, ``loops_back``; groups smaller than ``min_group``
+    customers are suppressed (NaN).
+    """
+    import pandas as pd
+
+    from ._logs import _EV_OPTIONAL, _read
+
+    for k in columns:
+        if k not in _EV_OPTIONAL:
+            raise TypeError(f"funnel() got an unexpected keyword argument '{k}'")
+    cols, names = _read(
+        events, "events",
+        {"customer_id": (customer_id, "ids", "customer_id"), "timestamp": (timestamp, "times", "timestamp"),
+         "kind": (kind, "str", "kind")},
+        _EV_OPTIONAL, columns, time_format,
+    )
+    tables = json.loads(_segcore._funnel(cols, names, by, int(session_gap_secs), int(min_group)))
+    rows = []
+    for t in tables:
+        base = {"group": t["group"],
+                "period_start": None if t["period_start"] is None else _frames.seconds_to_datetime64([t["period_start"]])[0],
+                "group_customers": t["customers"], "group_sessions": t["sessions"], "suppressed": t["suppressed"]}
+        for s in t["stages"] or []:
+            rows.append({**base, **s})
+        if not t["stages"]:
+            rows.append({**base, "stage": None})
+    df = pd.DataFrame(rows)
+    if by == "all" and len(df):
+        df = df.drop(columns=["group", "period_start", "suppressed"]).set_index("stage")
+    elif by in ("platform", "channel"):
+        df = df.drop(columns=["period_start"])
+    return df
