@@ -14,7 +14,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::optim::{fit_mle, sum_stats, FitReport, LogLikStats, OptimSettings};
-use super::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sum_exp};
+use super::special::{
+    digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_hyp2f1_many, log_add_exp, log_sum_exp,
+};
 use super::summary::{RfmSummary, SummaryBatch, WeightedSummary};
 use super::transaction::{check_time, finite, TransactionModel};
 use crate::data::TimeUnit;
@@ -297,10 +299,19 @@ impl TransactionModel for BetaGeo {
         t_x: f64,
         big_t: f64,
     ) -> Result<f64> {
-        check_time("t", t)?;
+        Ok(self.conditional_expected_purchases_path(&[t], x, t_x, big_t)?[0])
+    }
+
+    fn conditional_expected_purchases_path(
+        &self,
+        ts: &[f64],
+        x: f64,
+        t_x: f64,
+        big_t: f64,
+    ) -> Result<Vec<f64>> {
         let (r, al, a, b) = (self.r, self.alpha, self.a, self.b);
-        if t == 0.0 {
-            return Ok(0.0);
+        for &t in ts {
+            check_time("t", t)?;
         }
         if (a - 1.0).abs() < 1e-12 {
             return Err(SegError::Numerical {
@@ -308,22 +319,31 @@ impl TransactionModel for BetaGeo {
                 reason: "a = 1 makes the closed form singular".into(),
             });
         }
-        let (lh, sh) = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, t / (al + big_t + t))?;
-        let e = lh + (r + x) * ((al + big_t) / (al + t + big_t)).ln();
-        let second = if sh > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
-        let numerator = (a + b + x - 1.0) / (a - 1.0) * second;
-        let ln_den = if x > 0.0 {
-            log_add_exp(
-                0.0,
-                (a / (b + x - 1.0)).ln() + (r + x) * ((al + big_t) / (al + t_x)).ln(),
-            )
-        } else {
-            0.0
-        };
-        finite(
-            "BetaGeo conditional expected purchases",
-            numerator * (-ln_den).exp(),
-        )
+        let zs: Vec<f64> = ts.iter().map(|t| t / (al + big_t + t)).collect();
+        let hyps = ln_hyp2f1_many(r + x, b + x, a + b + x - 1.0, &zs)?;
+        ts.iter()
+            .zip(hyps)
+            .map(|(&t, (lh, sh))| {
+                if t == 0.0 {
+                    return Ok(0.0);
+                }
+                let e = lh + (r + x) * ((al + big_t) / (al + t + big_t)).ln();
+                let second = if sh > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
+                let numerator = (a + b + x - 1.0) / (a - 1.0) * second;
+                let ln_den = if x > 0.0 {
+                    log_add_exp(
+                        0.0,
+                        (a / (b + x - 1.0)).ln() + (r + x) * ((al + big_t) / (al + t_x)).ln(),
+                    )
+                } else {
+                    0.0
+                };
+                finite(
+                    "BetaGeo conditional expected purchases",
+                    numerator * (-ln_den).exp(),
+                )
+            })
+            .collect()
     }
 
     fn p_alive_one(&self, x: f64, t_x: f64, big_t: f64) -> Result<f64> {
