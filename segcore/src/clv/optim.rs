@@ -108,6 +108,42 @@ where
     total
 }
 
+/// Distinct values of the `t` and `t_x` columns of a weighted summary with, per row, the
+/// index of its values; lets a likelihood evaluate `ln(α + t)` once per distinct time.
+pub(crate) struct TimeTable {
+    pub values: Vec<f64>,
+    pub idx_t: Vec<u32>,
+    pub idx_tx: Vec<u32>,
+}
+
+impl TimeTable {
+    /// `None` when the times are nearly all distinct (a table would not pay off).
+    pub(crate) fn build(data: &WeightedSummary) -> Option<TimeTable> {
+        let mut seen: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
+        let mut values = Vec::new();
+        let limit = data.len() / 4 + 16;
+        let mut idx = |v: f64| -> Option<u32> {
+            let n = seen.len() as u32;
+            let j = *seen.entry((v + 0.0).to_bits()).or_insert(n);
+            if j == n {
+                values.push(v);
+            }
+            (values.len() <= limit).then_some(j)
+        };
+        let mut idx_t = Vec::with_capacity(data.len());
+        let mut idx_tx = Vec::with_capacity(data.len());
+        for i in 0..data.len() {
+            idx_t.push(idx(data.t[i])?);
+            idx_tx.push(idx(data.t_x[i])?);
+        }
+        Some(TimeTable {
+            values,
+            idx_t,
+            idx_tx,
+        })
+    }
+}
+
 /// Settings of the optimiser, shared by the model builders.
 ///
 /// ```

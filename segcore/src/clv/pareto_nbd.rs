@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::beta_geo::{check_positive, default_rate_init, unfitted_report};
 use super::optim::{fit_mle, sum_stats, FitReport, LogLikStats, OptimSettings};
 use super::special::{
-    digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_hyp2f1_a1_grad, log_add_exp, log_sub_exp, log_sum_exp,
+    digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp, log_sum_exp, A1Series,
 };
 use super::summary::{RfmSummary, SummaryBatch, WeightedSummary};
 use super::transaction::{check_time, finite, TransactionModel};
@@ -148,22 +148,32 @@ impl ModelKind for ParetoNbd {
     }
 }
 
+/// The 2F1 series of the A0 term for frequency `x` (shared by all rows with that `x`).
+fn a0_series(th: &[f64], x: f64) -> Result<A1Series> {
+    let (r, al, s, be) = (th[0], th[1], th[2], th[3]);
+    let bb = if al >= be { s + 1.0 } else { r + x };
+    A1Series::new(r + s + x, bb)
+}
+
 /// `ln A0` of the Pareto/NBD likelihood and the gradient of `s/(r+s+x) * A0` pieces:
 /// returns `(l1, l2, g1, g2)` where `A0 = e^{l1} - e^{l2}` and `g_k` are the gradients of
 /// `l_k` with respect to `(r, alpha, s, beta)`.
 #[allow(clippy::type_complexity)]
-fn a0_terms(th: &[f64], x: f64, tx: f64, tt: f64) -> Result<(f64, f64, [f64; 4], [f64; 4])> {
+fn a0_terms(
+    th: &[f64],
+    x: f64,
+    tx: f64,
+    tt: f64,
+    series: &mut A1Series,
+) -> Result<(f64, f64, [f64; 4], [f64; 4])> {
     let (r, al, s, be) = (th[0], th[1], th[2], th[3]);
     let a = r + s + x;
     let alpha_ge = al >= be;
-    let (m, mn, bb) = if alpha_ge {
-        (al, be, s + 1.0)
-    } else {
-        (be, al, r + x)
-    };
-    let term = |tau: f64| -> Result<(f64, [f64; 4])> {
+    // the series must be the one of a0_series(th, x): b = s + 1 or r + x by branch
+    let (m, mn) = if alpha_ge { (al, be) } else { (be, al) };
+    let mut term = |tau: f64| -> Result<(f64, [f64; 4])> {
         let z = (m - mn) / (m + tau);
-        let (lf, fa, fb, fz) = ln_hyp2f1_a1_grad(a, bb, z)?;
+        let (lf, fa, fb, fz) = series.eval(z)?;
         let ln_mt = (m + tau).ln();
         let l = lf - a * ln_mt;
         let mut g = [fa - ln_mt, 0.0, fa - ln_mt, 0.0];
@@ -241,17 +251,19 @@ impl ParetoNbd {
         let (ln_al, ln_be, ln_s) = (al.ln(), be.ln(), s.ln());
         let mut last_x = f64::NAN;
         let (mut a_part, mut da_r) = (0.0, 0.0);
+        let mut series = a0_series(theta, 0.0)?;
         for i in 0..batch.len() {
             let (x, tx, tt, w) = (batch.x[i], batch.t_x[i], batch.t[i], batch.weight[i]);
             if x != last_x {
                 last_x = x;
                 a_part = ln_gamma(r + x) - lg_r + r * ln_al + s * ln_be;
                 da_r = digamma(r + x) - dg_r + ln_al;
+                series = a0_series(theta, x)?;
             }
             let rsx = r + s + x;
             let (ln_at, ln_bt) = ((al + tt).ln(), (be + tt).ln());
             let b1 = -(r + x) * ln_at - s * ln_bt;
-            let (l1, l2, g1, g2) = a0_terms(theta, x, tx, tt)?;
+            let (l1, l2, g1, g2) = a0_terms(theta, x, tx, tt, &mut series)?;
             let ln_a0 = log_sub_exp(l1, l2);
             let pre = ln_s - rsx.ln();
             let b2 = pre + ln_a0;
@@ -281,7 +293,7 @@ impl ParetoNbd {
         let th = self.to_vec();
         let a_part = ln_gamma(r + x) - ln_gamma(r) + r * al.ln() + s * be.ln();
         let b1 = -(r + x) * (al + tt).ln() - s * (be + tt).ln();
-        let (l1, l2, _, _) = a0_terms(&th, x, tx, tt)?;
+        let (l1, l2, _, _) = a0_terms(&th, x, tx, tt, &mut a0_series(&th, x)?)?;
         let b2 = s.ln() - (r + s + x).ln() + log_sub_exp(l1, l2);
         Ok(a_part + log_add_exp(b1, b2))
     }
@@ -409,7 +421,8 @@ impl TransactionModel for ParetoNbd {
 
     fn p_alive_one(&self, x: f64, t_x: f64, big_t: f64) -> Result<f64> {
         let (r, al, s, be) = (self.r, self.alpha, self.s, self.beta);
-        let (l1, l2, _, _) = a0_terms(&self.to_vec(), x, t_x, big_t)?;
+        let th = self.to_vec();
+        let (l1, l2, _, _) = a0_terms(&th, x, t_x, big_t, &mut a0_series(&th, x)?)?;
         let ln_a0 = log_sub_exp(l1, l2);
         let z =
             s.ln() - (r + s + x).ln() + (r + x) * (al + big_t).ln() + s * (be + big_t).ln() + ln_a0;

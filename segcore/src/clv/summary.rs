@@ -293,33 +293,40 @@ impl WeightedSummary {
     }
 
     fn from_rows(x: &[f64], t_x: &[f64], t: &[f64], w: Option<&[f64]>, unit: TimeUnit) -> Self {
-        let mut idx: Vec<usize> = (0..x.len()).collect();
-        idx.sort_unstable_by(|&i, &j| {
+        // hash to unique rows (weights summed in row order), then sort only the unique rows
+        let mut seen: rustc_hash::FxHashMap<[u64; 3], u32> = rustc_hash::FxHashMap::default();
+        let mut first: Vec<usize> = Vec::new();
+        let mut weight: Vec<f64> = Vec::new();
+        for i in 0..x.len() {
+            let key = [
+                (x[i] + 0.0).to_bits(),
+                (t_x[i] + 0.0).to_bits(),
+                (t[i] + 0.0).to_bits(),
+            ];
+            let wi = w.map_or(1.0, |w| w[i]);
+            match seen.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => weight[*e.get() as usize] += wi,
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(first.len() as u32);
+                    first.push(i);
+                    weight.push(wi);
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..first.len()).collect();
+        order.sort_unstable_by(|&p, &q| {
+            let (i, j) = (first[p], first[q]);
             x[i].total_cmp(&x[j])
                 .then(t_x[i].total_cmp(&t_x[j]))
                 .then(t[i].total_cmp(&t[j]))
-                .then(i.cmp(&j))
         });
-        let mut out = WeightedSummary {
+        WeightedSummary {
             unit,
-            x: Vec::new(),
-            t_x: Vec::new(),
-            t: Vec::new(),
-            weight: Vec::new(),
-        };
-        for i in idx {
-            let wi = w.map_or(1.0, |w| w[i]);
-            let n = out.x.len();
-            if n > 0 && out.x[n - 1] == x[i] && out.t_x[n - 1] == t_x[i] && out.t[n - 1] == t[i] {
-                out.weight[n - 1] += wi;
-            } else {
-                out.x.push(x[i]);
-                out.t_x.push(t_x[i]);
-                out.t.push(t[i]);
-                out.weight.push(wi);
-            }
+            x: order.iter().map(|&p| x[first[p]] + 0.0).collect(),
+            t_x: order.iter().map(|&p| t_x[first[p]] + 0.0).collect(),
+            t: order.iter().map(|&p| t[first[p]] + 0.0).collect(),
+            weight: order.iter().map(|&p| weight[p]).collect(),
         }
-        out
     }
 
     /// Number of unique rows.
@@ -368,6 +375,22 @@ impl WeightedSummary {
             t_x: &self.t_x,
             t: &self.t,
             weight: &self.weight,
+        }
+    }
+
+    /// Rows `range` as a batch.
+    ///
+    /// ```
+    /// # use segcore::clv::WeightedSummary; use segcore::data::TimeUnit;
+    /// let w = WeightedSummary::new(vec![1.0, 2.0], vec![1.0; 2], vec![6.0; 2], vec![1.0; 2], TimeUnit::Days).unwrap();
+    /// assert_eq!(w.slice(1..2).x, &[2.0]);
+    /// ```
+    pub fn slice(&self, range: std::ops::Range<usize>) -> SummaryBatch<'_> {
+        SummaryBatch {
+            x: &self.x[range.clone()],
+            t_x: &self.t_x[range.clone()],
+            t: &self.t[range.clone()],
+            weight: &self.weight[range],
         }
     }
 

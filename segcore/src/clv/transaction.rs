@@ -60,7 +60,11 @@ pub(crate) fn dedupe(frequency: &[f64], recency: &[f64], t: &[f64]) -> (Vec<usiz
     let mut first = Vec::new();
     let map = (0..frequency.len())
         .map(|i| {
-            let key = [frequency[i].to_bits(), recency[i].to_bits(), t[i].to_bits()];
+            let key = [
+                (frequency[i] + 0.0).to_bits(),
+                (recency[i] + 0.0).to_bits(),
+                (t[i] + 0.0).to_bits(),
+            ];
             *seen.entry(key).or_insert_with(|| {
                 first.push(i);
                 (first.len() - 1) as u32

@@ -138,7 +138,9 @@ pub fn customer_lifetime_value<M: TransactionModel + ?Sized>(
     let month = month_in(model.unit());
     let month_ends: Vec<f64> = if convention == DiscountConvention::LifetimesMonthly {
         let steps = (horizon / month - 1e-9).ceil().max(0.0) as usize;
-        (1..=steps).map(|i| (i as f64 * month).min(horizon)).collect()
+        (1..=steps)
+            .map(|i| (i as f64 * month).min(horizon))
+            .collect()
     } else {
         Vec::new()
     };
