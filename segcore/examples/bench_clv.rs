@@ -103,6 +103,23 @@ fn main() -> Result<()> {
         "fit" => {
             let s = read(&arg(3))?;
             let repeats: usize = arg(4).parse().unwrap_or(5);
+            if std::env::var("CLV_BREAKDOWN").is_ok() {
+                let t0 = Instant::now();
+                let w = s.compress();
+                let tc = t0.elapsed().as_secs_f64();
+                let t0 = Instant::now();
+                let (it, ll) = if arg(2) == "bg" {
+                    let m = BetaGeo::params().fit_weighted(&w)?;
+                    (m.report.iterations, m.log_likelihood)
+                } else {
+                    let m = ParetoNbd::params().fit_weighted(&w)?;
+                    (m.report.iterations, m.log_likelihood)
+                };
+                eprintln!(
+                    "compress {tc:.3}s fit_weighted {:.3}s iterations {it} loglik {ll}",
+                    t0.elapsed().as_secs_f64()
+                );
+            }
             let (params, times) = if arg(2) == "bg" {
                 let (m, t) = timed(repeats, || BetaGeo::params().fit(&s))?;
                 (m.to_vec(), t)

@@ -387,7 +387,7 @@ where
         });
     }
     let stats = eval(&params)?;
-    let standard_errors = standard_errors(&params, &eval);
+    let standard_errors = standard_errors(&params, &stats.grad, &eval);
     let _ = f;
     Ok(MleFit {
         params,
@@ -403,24 +403,21 @@ where
 }
 
 /// Standard errors from the inverse of the Hessian of the total negative log-likelihood
-/// (natural scale), the Hessian taken by central differences of the analytic gradient.
-/// `None` when the Hessian is not positive definite.
-fn standard_errors<F>(theta: &[f64], eval: &F) -> Option<Vec<f64>>
+/// (natural scale), the Hessian taken by forward differences of the analytic gradient `g0`
+/// at the optimum (then symmetrised). `None` when the Hessian is not positive definite.
+fn standard_errors<F>(theta: &[f64], g0: &[f64], eval: &F) -> Option<Vec<f64>>
 where
     F: Fn(&[f64]) -> Result<LogLikStats>,
 {
     let p = theta.len();
     let mut hess = vec![0.0; p * p];
     for j in 0..p {
-        let hj = 1e-5 * theta[j];
+        let hj = 1e-6 * theta[j];
         let mut up = theta.to_vec();
-        let mut dn = theta.to_vec();
         up[j] += hj;
-        dn[j] -= hj;
         let gu = eval(&up).ok()?;
-        let gd = eval(&dn).ok()?;
         for i in 0..p {
-            hess[i * p + j] = -(gu.grad[i] - gd.grad[i]) / (2.0 * hj);
+            hess[i * p + j] = -(gu.grad[i] - g0[i]) / hj;
         }
     }
     for i in 0..p {

@@ -293,6 +293,9 @@ impl WeightedSummary {
     }
 
     fn from_rows(x: &[f64], t_x: &[f64], t: &[f64], w: Option<&[f64]>, unit: TimeUnit) -> Self {
+        if let Some(out) = Self::from_integer_rows(x, t_x, t, w, unit) {
+            return out;
+        }
         // hash to unique rows (weights summed in row order), then sort only the unique rows
         let mut seen: rustc_hash::FxHashMap<[u64; 3], u32> = rustc_hash::FxHashMap::default();
         let mut first: Vec<usize> = Vec::new();
@@ -327,6 +330,55 @@ impl WeightedSummary {
             t: order.iter().map(|&p| t[first[p]] + 0.0).collect(),
             weight: order.iter().map(|&p| weight[p]).collect(),
         }
+    }
+
+    /// Fast path for whole-number rows (below 2^21 each, as in summaries in whole days or
+    /// weeks): pack `(x, t_x, T)` into one `u64`, sort in parallel, merge runs.
+    fn from_integer_rows(
+        x: &[f64],
+        t_x: &[f64],
+        t: &[f64],
+        w: Option<&[f64]>,
+        unit: TimeUnit,
+    ) -> Option<Self> {
+        use rayon::prelude::*;
+        const LIM: f64 = (1u64 << 21) as f64;
+        let ok = |v: f64| v >= 0.0 && v < LIM && v == v.floor();
+        let mut keys: Vec<(u64, u32)> = (0..x.len())
+            .into_par_iter()
+            .map(|i| {
+                let (a, b, c) = (x[i], t_x[i], t[i]);
+                (ok(a) && ok(b) && ok(c))
+                    .then(|| (((a as u64) << 42) | ((b as u64) << 21) | c as u64, i as u32))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        if x.len() > u32::MAX as usize {
+            return None;
+        }
+        keys.par_sort_unstable();
+        let mut out = WeightedSummary {
+            unit,
+            x: Vec::new(),
+            t_x: Vec::new(),
+            t: Vec::new(),
+            weight: Vec::new(),
+        };
+        let mut last = None;
+        for &(k, i) in &keys {
+            let wi = w.map_or(1.0, |w| w[i as usize]);
+            if last == Some(k) {
+                if let Some(v) = out.weight.last_mut() {
+                    *v += wi;
+                }
+            } else {
+                last = Some(k);
+                out.x.push((k >> 42) as f64);
+                out.t_x.push(((k >> 21) & ((1 << 21) - 1)) as f64);
+                out.t.push((k & ((1 << 21) - 1)) as f64);
+                out.weight.push(wi);
+            }
+        }
+        Some(out)
     }
 
     /// Number of unique rows.
