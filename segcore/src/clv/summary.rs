@@ -343,13 +343,13 @@ impl WeightedSummary {
     ) -> Option<Self> {
         use rayon::prelude::*;
         const LIM: f64 = (1u64 << 21) as f64;
-        let ok = |v: f64| v >= 0.0 && v < LIM && v == v.floor();
+        let ok = |v: f64| (0.0..LIM).contains(&v) && v == v.floor();
         let mut keys: Vec<(u64, u32)> = (0..x.len())
             .into_par_iter()
             .map(|i| {
                 let (a, b, c) = (x[i], t_x[i], t[i]);
-                (ok(a) && ok(b) && ok(c))
-                    .then(|| (((a as u64) << 42) | ((b as u64) << 21) | c as u64, i as u32))
+                let key = ((a as u64) << 42) | ((b as u64) << 21) | c as u64;
+                (ok(a) && ok(b) && ok(c)).then_some((key, i as u32))
             })
             .collect::<Option<Vec<_>>>()?;
         if x.len() > u32::MAX as usize {
