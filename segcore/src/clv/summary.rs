@@ -467,3 +467,64 @@ impl WeightedSummary {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_and_general_compression_agree() {
+        let x = [2.0, 0.0, 2.0, 1.0, 0.0, 2.0, 1.0];
+        let tx = [5.0, 0.0, 5.0, 3.0, 0.0, 4.0, 3.0];
+        let t = [9.0, 9.0, 9.0, 9.0, 8.0, 9.0, 9.0];
+        let w = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+        let fast =
+            WeightedSummary::from_integer_rows(&x, &tx, &t, Some(&w), TimeUnit::Days).unwrap();
+        // shift by a non-integer to force the hashed path, then shift back
+        let h = 0.5;
+        let xs: Vec<f64> = x.iter().map(|v| v + h).collect();
+        let slow = WeightedSummary::from_rows(&xs, &tx, &t, Some(&w), TimeUnit::Days);
+        assert!(
+            WeightedSummary::from_integer_rows(&xs, &tx, &t, Some(&w), TimeUnit::Days).is_none()
+        );
+        assert_eq!(fast.x, vec![0.0, 0.0, 1.0, 2.0, 2.0]);
+        assert_eq!(fast.t_x, vec![0.0, 0.0, 3.0, 4.0, 5.0]);
+        assert_eq!(fast.t, vec![8.0, 9.0, 9.0, 9.0, 9.0]);
+        assert_eq!(fast.weight, vec![5.0, 2.0, 11.0, 6.0, 4.0]);
+        assert_eq!(slow.x.iter().map(|v| v - h).collect::<Vec<_>>(), fast.x);
+        assert_eq!(slow.t_x, fast.t_x);
+        assert_eq!(slow.t, fast.t);
+        assert_eq!(slow.weight, fast.weight);
+    }
+
+    #[test]
+    fn errors_name_column_and_row() {
+        let e = RfmSummary::new(
+            vec![1.0, f64::NAN],
+            vec![0.0; 2],
+            vec![1.0; 2],
+            vec![0.0; 2],
+            TimeUnit::Days,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "column `frequency`, row 1: frequency must be a finite number >= 0, got NaN"
+        );
+        let e = RfmSummary::new(vec![1.0], vec![0.0], vec![0.0], vec![0.0], TimeUnit::Days)
+            .unwrap_err();
+        assert!(e.to_string().starts_with("column `T`, row 0"));
+        let e = RfmSummary::new(vec![1.0], vec![0.0], vec![1.0], vec![-1.0], TimeUnit::Days)
+            .unwrap_err();
+        assert!(e.to_string().starts_with("column `monetary_value`, row 0"));
+        let e = RfmSummary::new(
+            vec![1.0],
+            vec![0.0],
+            vec![1.0, 2.0],
+            vec![1.0],
+            TimeUnit::Days,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "LENGTH_MISMATCH");
+    }
+}
