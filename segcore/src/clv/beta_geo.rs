@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::optim::{
-    fit_mle, sum_ranges, sum_stats, FitReport, LogLikStats, OptimSettings, TimeTable,
+    fit_mle_from, sum_ranges, sum_stats, FitReport, LogLikStats, OptimSettings, TimeTable,
 };
 use super::special::{
     digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_hyp2f1_many, log_add_exp, log_sum_exp,
@@ -56,9 +56,13 @@ impl BetaGeoParams {
     /// Fits the model on an already weighted summary.
     ///
     /// ```
-    /// # use segcore::clv::{BetaGeo, WeightedSummary}; use segcore::data::TimeUnit;
-    /// let w = WeightedSummary::new(vec![0.0, 2.0, 5.0], vec![0.0, 4.0, 9.0], vec![10.0; 3],
-    ///                              vec![50.0, 20.0, 5.0], TimeUnit::Weeks).unwrap();
+    /// use segcore::clv::BetaGeo;
+    /// use segcore::clv::simulate::{simulate_beta_geo, SimulationOptions};
+    /// use segcore::data::TimeUnit;
+    /// let truth = BetaGeo::from_params(0.25, 4.0, 0.8, 2.5, TimeUnit::Weeks).unwrap();
+    /// let opts = SimulationOptions { whole_units: true, ..Default::default() };
+    /// let w = simulate_beta_geo(&truth, &[52.0; 2000], &opts).unwrap().compress();
+    /// assert!(w.len() < 2000);
     /// assert!(BetaGeo::params().fit_weighted(&w).is_ok());
     /// ```
     pub fn fit_weighted(&self, data: &WeightedSummary) -> Result<BetaGeo> {
@@ -67,14 +71,35 @@ impl BetaGeoParams {
                 what: "summary".into(),
             });
         }
-        let init = self.initial.unwrap_or_else(|| {
+        let mut init = self.initial.unwrap_or_else(|| {
             let [_, alpha] = default_rate_init(data);
             [1.0, alpha, 1.0, 1.0]
         });
+        let mut warm = false;
+        if self.initial.is_none() {
+            // large data: start from a rough fit on a systematic subsample
+            if let Some(sub) = subsample(data, WARM_START_ROWS) {
+                let rough = BetaGeoParams {
+                    settings: OptimSettings {
+                        tol: 1e-5,
+                        ..self.settings.clone()
+                    },
+                    initial: Some(init),
+                };
+                if let Ok(m) = rough.fit_weighted(&sub) {
+                    init = [m.r, m.alpha, m.a, m.b];
+                    warm = true;
+                }
+            }
+        }
         let table = TimeTable::build(data);
-        let fit = fit_mle("BetaGeo", &init, &self.settings, |th| {
-            Ok(BetaGeo::stats(th, data, table.as_ref()))
-        })?;
+        let fit = fit_mle_from(
+            "BetaGeo",
+            &init,
+            &self.settings,
+            |th| Ok(BetaGeo::stats(th, data, table.as_ref())),
+            warm,
+        )?;
         let p = &fit.params;
         Ok(BetaGeo {
             r: p[0],
@@ -88,6 +113,26 @@ impl BetaGeoParams {
         })
     }
 }
+
+/// Every k-th row of a large weighted summary (about `target` rows), for a cheap warm start;
+/// `None` for small data.
+pub(crate) fn subsample(data: &WeightedSummary, target: usize) -> Option<WeightedSummary> {
+    if data.len() < 4 * target {
+        return None;
+    }
+    let k = data.len() / target;
+    let pick = |v: &[f64]| v.iter().step_by(k).copied().collect::<Vec<f64>>();
+    Some(WeightedSummary {
+        unit: data.unit,
+        x: pick(&data.x),
+        t_x: pick(&data.t_x),
+        t: pick(&data.t),
+        weight: pick(&data.weight),
+    })
+}
+
+/// Rows of the warm-start subsample.
+pub(crate) const WARM_START_ROWS: usize = 10_000;
 
 /// A default starting point `[r, alpha]` for gamma-distributed purchase rates: r = 1 and
 /// alpha matching the mean observed rate `sum(x) / sum(T)`.

@@ -60,9 +60,12 @@ impl ModifiedBetaGeoParams {
     /// Fits the model on an already weighted summary.
     ///
     /// ```
-    /// # use segcore::clv::{ModifiedBetaGeo, WeightedSummary}; use segcore::data::TimeUnit;
-    /// let w = WeightedSummary::new(vec![0.0, 2.0, 5.0], vec![0.0, 4.0, 9.0], vec![10.0; 3],
-    ///                              vec![50.0, 20.0, 5.0], TimeUnit::Weeks).unwrap();
+    /// use segcore::clv::{BetaGeo, ModifiedBetaGeo};
+    /// use segcore::clv::simulate::{simulate_beta_geo, SimulationOptions};
+    /// use segcore::data::TimeUnit;
+    /// let truth = BetaGeo::from_params(0.25, 4.0, 0.8, 2.5, TimeUnit::Weeks).unwrap();
+    /// let opts = SimulationOptions { whole_units: true, ..Default::default() };
+    /// let w = simulate_beta_geo(&truth, &[52.0; 2000], &opts).unwrap().compress();
     /// assert!(ModifiedBetaGeo::params().fit_weighted(&w).is_ok());
     /// ```
     pub fn fit_weighted(&self, data: &WeightedSummary) -> Result<ModifiedBetaGeo> {

@@ -234,6 +234,22 @@ pub(crate) fn fit_mle<F>(
 where
     F: Fn(&[f64]) -> Result<LogLikStats>,
 {
+    fit_mle_from(model, init, settings, eval, false)
+}
+
+/// [`fit_mle`]; with `hessian_start` (for a start near the optimum, e.g. from a subsample
+/// fit) the BFGS inverse-Hessian approximation starts from the inverse of a
+/// finite-difference Hessian at the start (identity if that is not positive definite).
+pub(crate) fn fit_mle_from<F>(
+    model: &str,
+    init: &[f64],
+    settings: &OptimSettings,
+    eval: F,
+    hessian_start: bool,
+) -> Result<MleFit>
+where
+    F: Fn(&[f64]) -> Result<LogLikStats>,
+{
     settings.validate()?;
     let p = init.len();
     if let Some(v) = init.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
@@ -278,10 +294,38 @@ where
     for i in 0..p {
         h[i * p + i] = 1.0;
     }
+    let mut first = true;
+    if hessian_start {
+        let hstep = 1e-5;
+        let mut hess = vec![0.0; p * p];
+        let mut ok = true;
+        for j in 0..p {
+            let mut uj = u.clone();
+            uj[j] += hstep;
+            match objective(&uj)? {
+                Some((_, gj)) => {
+                    for i in 0..p {
+                        hess[i * p + j] = (gj[i] - g[i]) / hstep;
+                    }
+                }
+                None => ok = false,
+            }
+        }
+        for i in 0..p {
+            for j in 0..i {
+                let m = 0.5 * (hess[i * p + j] + hess[j * p + i]);
+                hess[i * p + j] = m;
+                hess[j * p + i] = m;
+            }
+        }
+        if let Some(inv) = ok.then(|| invert_spd(&hess, p)).flatten() {
+            h = inv;
+            first = false;
+        }
+    }
     let mut iterations = 0;
     let mut converged = inf_norm(&g) < settings.tol;
     let mut message = String::from("gradient below tolerance");
-    let mut first = true;
     let mut stalled = 0;
     while !converged && iterations < settings.max_iter {
         iterations += 1;

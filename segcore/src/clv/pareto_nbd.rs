@@ -12,9 +12,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::beta_geo::{check_positive, default_rate_init, unfitted_report};
+use super::beta_geo::{
+    check_positive, default_rate_init, subsample, unfitted_report, WARM_START_ROWS,
+};
 use super::optim::{
-    fit_mle, sum_ranges, sum_stats, FitReport, LogLikStats, OptimSettings, TimeTable,
+    fit_mle_from, sum_ranges, sum_stats, FitReport, LogLikStats, OptimSettings, TimeTable,
 };
 use super::special::{
     digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp, log_sum_exp, A1Series,
@@ -75,14 +77,35 @@ impl ParetoNbdParams {
                 what: "summary".into(),
             });
         }
-        let init = self.initial.unwrap_or_else(|| {
+        let mut init = self.initial.unwrap_or_else(|| {
             let [_, alpha] = default_rate_init(data);
             [1.0, alpha, 1.0, alpha]
         });
+        let mut warm = false;
+        if self.initial.is_none() {
+            // large data: start from a rough fit on a systematic subsample
+            if let Some(sub) = subsample(data, WARM_START_ROWS / 2) {
+                let rough = ParetoNbdParams {
+                    settings: OptimSettings {
+                        tol: 1e-5,
+                        ..self.settings.clone()
+                    },
+                    initial: Some(init),
+                };
+                if let Ok(m) = rough.fit_weighted(&sub) {
+                    init = [m.r, m.alpha, m.s, m.beta];
+                    warm = true;
+                }
+            }
+        }
         let table = TimeTable::build(data);
-        let fit = fit_mle("ParetoNbd", &init, &self.settings, |th| {
-            ParetoNbd::stats(th, data, table.as_ref())
-        })?;
+        let fit = fit_mle_from(
+            "ParetoNbd",
+            &init,
+            &self.settings,
+            |th| ParetoNbd::stats(th, data, table.as_ref()),
+            warm,
+        )?;
         let p = &fit.params;
         Ok(ParetoNbd {
             r: p[0],
