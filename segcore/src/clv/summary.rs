@@ -344,18 +344,16 @@ impl WeightedSummary {
         use rayon::prelude::*;
         const LIM: f64 = (1u64 << 21) as f64;
         let ok = |v: f64| (0.0..LIM).contains(&v) && v == v.floor();
-        let mut keys: Vec<(u64, u32)> = (0..x.len())
-            .into_par_iter()
-            .map(|i| {
-                let (a, b, c) = (x[i], t_x[i], t[i]);
-                let key = ((a as u64) << 42) | ((b as u64) << 21) | c as u64;
-                (ok(a) && ok(b) && ok(c)).then_some((key, i as u32))
-            })
-            .collect::<Option<Vec<_>>>()?;
         if x.len() > u32::MAX as usize {
             return None;
         }
-        keys.par_sort_unstable();
+        let key_of = |i: usize| -> Option<u64> {
+            let (a, b, c) = (x[i], t_x[i], t[i]);
+            let key = ((a as u64) << 42) | ((b as u64) << 21) | c as u64;
+            (ok(a) && ok(b) && ok(c)).then_some(key)
+        };
+        // with unit weights the keys alone suffice; otherwise the row index orders the
+        // weights of equal keys so that their sum does not depend on the sort
         let mut out = WeightedSummary {
             unit,
             x: Vec::new(),
@@ -364,8 +362,7 @@ impl WeightedSummary {
             weight: Vec::new(),
         };
         let mut last = None;
-        for &(k, i) in &keys {
-            let wi = w.map_or(1.0, |w| w[i as usize]);
+        let mut push = |k: u64, wi: f64| {
             if last == Some(k) {
                 if let Some(v) = out.weight.last_mut() {
                     *v += wi;
@@ -376,6 +373,25 @@ impl WeightedSummary {
                 out.t_x.push(((k >> 21) & ((1 << 21) - 1)) as f64);
                 out.t.push((k & ((1 << 21) - 1)) as f64);
                 out.weight.push(wi);
+            }
+        };
+        if let Some(w) = w {
+            let mut keys = (0..x.len())
+                .into_par_iter()
+                .map(|i| key_of(i).map(|k| (k, i as u32)))
+                .collect::<Option<Vec<_>>>()?;
+            keys.par_sort_unstable();
+            for (k, i) in keys {
+                push(k, w[i as usize]);
+            }
+        } else {
+            let mut keys = (0..x.len())
+                .into_par_iter()
+                .map(key_of)
+                .collect::<Option<Vec<u64>>>()?;
+            keys.par_sort_unstable();
+            for k in keys {
+                push(k, 1.0);
             }
         }
         Some(out)
@@ -495,6 +511,25 @@ mod tests {
         assert_eq!(slow.t_x, fast.t_x);
         assert_eq!(slow.t, fast.t);
         assert_eq!(slow.weight, fast.weight);
+        // unit weights (the RfmSummary path) agree with explicit weights of 1
+        let r = RfmSummary::new(
+            x.to_vec(),
+            tx.to_vec(),
+            t.to_vec(),
+            vec![0.0; 7],
+            TimeUnit::Days,
+        )
+        .unwrap();
+        let ones = WeightedSummary::new(
+            x.to_vec(),
+            tx.to_vec(),
+            t.to_vec(),
+            vec![1.0; 7],
+            TimeUnit::Days,
+        )
+        .unwrap();
+        assert_eq!(r.compress(), ones);
+        assert_eq!(ones.weight, vec![1.0, 1.0, 2.0, 1.0, 2.0]);
     }
 
     #[test]
