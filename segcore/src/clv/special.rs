@@ -227,12 +227,20 @@ pub fn ln_hyp2f1_many(a: f64, b: f64, c: f64, zs: &[f64]) -> Result<Vec<(f64, f6
     const BIG: f64 = 1e280;
     let n = zs.len();
     let zmax = zs.iter().copied().fold(0.0, f64::max);
+    // z in ascending order: smaller z converge first and drop out of the loop
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| zs[i].total_cmp(&zs[j]));
+    let zo: Vec<f64> = order.iter().map(|&i| zs[i]).collect();
     let mut coef = 1.0;
     let mut ln_scale = 0.0;
     let mut pw = vec![1.0; n];
-    let mut sum = vec![1.0; n];
-    let mut converged = false;
+    let mut so = vec![1.0; n];
+    let mut lo = 0;
+    let mut converged = n == 0;
     for k in 0..HYP2F1_MAX_TERMS {
+        if converged {
+            break;
+        }
         let kf = k as f64;
         let ratio = (sa + kf) * (sb + kf) / ((c + kf) * (kf + 1.0));
         coef *= ratio;
@@ -240,29 +248,34 @@ pub fn ln_hyp2f1_many(a: f64, b: f64, c: f64, zs: &[f64]) -> Result<Vec<(f64, f6
             converged = true;
             break;
         }
-        let mut all_small = ratio.abs() * zmax < 1.0;
-        for i in 0..n {
-            pw[i] *= zs[i];
-            let term = coef * pw[i];
-            sum[i] += term;
-            if all_small && term.abs() > 1e-17 * sum[i].abs() * (1.0 - ratio.abs() * zs[i]) {
-                all_small = false;
+        for i in lo..n {
+            pw[i] *= zo[i];
+            so[i] += coef * pw[i];
+        }
+        while lo < n {
+            let rz = ratio.abs() * zo[lo];
+            let term = coef * pw[lo];
+            if rz < 1.0 && term.abs() <= 1e-17 * so[lo].abs() * (1.0 - rz) {
+                lo += 1;
+            } else {
+                break;
             }
         }
-        if coef.abs() > BIG || sum.iter().any(|s| s.abs() > BIG) {
+        converged = lo == n;
+        if coef.abs() > BIG || so.iter().any(|s| s.abs() > BIG) {
             coef /= BIG;
-            for s in sum.iter_mut() {
+            for s in so.iter_mut() {
                 *s /= BIG;
             }
             ln_scale += BIG.ln();
         }
-        if all_small {
-            converged = true;
-            break;
-        }
         if !coef.is_finite() {
             break;
         }
+    }
+    let mut sum = vec![0.0; n];
+    for (p, &i) in order.iter().enumerate() {
+        sum[i] = so[p];
     }
     if !converged {
         return Err(SegError::Numerical {
