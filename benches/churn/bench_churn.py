@@ -30,6 +30,7 @@ ap.add_argument("--rounds", type=int, default=5)
 ap.add_argument("--threads", type=int, default=os.cpu_count())
 ap.add_argument("--models", default="logistic,gbt")
 ap.add_argument("--n", type=int, default=1_000_000)
+ap.add_argument("--out", default=None, help="data folder (default benches/out/churn)")
 ap.add_argument("--logistic-tol", default=None,
                 help="segcore LogisticChurn tol (default: segcore's 1e-10; 1e-4 = sklearn's default tol)")
 args = ap.parse_args()
@@ -46,7 +47,7 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 import sklearn  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, "benches", "out", "churn")
+OUT = args.out or os.path.join(ROOT, "benches", "out", "churn")
 os.makedirs(OUT, exist_ok=True)
 
 X, y = make_classification(n_samples=args.n, n_features=20, random_state=0)
