@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod analytics;
 pub mod churn;
 pub mod cluster;
 pub mod clv;
@@ -14,5 +15,6 @@ pub mod error;
 pub mod features;
 pub mod model;
 pub mod pipeline;
+pub mod report;
 
 pub use error::{Result, SegError};

@@ -1,0 +1,2 @@
+//! Retention analytics on top of segments, CLV and churn: cart funnel, cohorts, channel value,
+//! experiments, recommendations, next best action and privacy-safe outputs.

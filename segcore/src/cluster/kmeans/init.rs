@@ -1,0 +1,114 @@
+//! Greedy k-means++ seeding with scikit-learn's semantics.
+//!
+//! The first centre is drawn with probability proportional to the sample weight. Each next
+//! centre: draw `2 + floor(ln k)` candidates with probability proportional to
+//! `weight * D(x)^2` (D = distance to the closest centre so far) and keep the candidate whose
+//! addition gives the smallest potential `sum weight * min(D^2, d(x, candidate)^2)`.
+//! All passes over the data run on fixed row chunks merged in chunk order.
+
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use super::Data;
+use crate::cluster::util::{sq_dist, CHUNK};
+
+/// Index of the first position whose running sum reaches `target` (numpy `searchsorted`, left),
+/// clipped to the last index.
+fn search_cumsum(chunk_sums: &[f64], vals: &[f64], w: &[f64], target: f64) -> usize {
+    let n = vals.len();
+    let mut acc = 0.0;
+    for (c, s) in chunk_sums.iter().enumerate() {
+        if acc + s >= target {
+            let start = c * CHUNK;
+            let end = (start + CHUNK).min(n);
+            for i in start..end {
+                acc += w[i] * vals[i];
+                if acc >= target {
+                    return i;
+                }
+            }
+            // rounding differences between the chunk sum and the running sum
+            return end - 1;
+        }
+        acc += s;
+    }
+    n - 1
+}
+
+/// Runs greedy k-means++ and returns `k * d` centres (row-major).
+pub(crate) fn kmeans_plus_plus(data: &Data, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+    let (n, d, x, w) = (data.n, data.d, data.x, data.w);
+    let mut centres = Vec::with_capacity(k * d);
+    let total_w: f64 = w.iter().sum();
+    let first = {
+        let target = rng.random::<f64>() * total_w;
+        let mut acc = 0.0;
+        let mut idx = n - 1;
+        for (i, wi) in w.iter().enumerate() {
+            acc += wi;
+            if acc > target {
+                idx = i;
+                break;
+            }
+        }
+        idx
+    };
+    centres.extend_from_slice(&x[first * d..(first + 1) * d]);
+    let c0 = centres.clone();
+    let mut closest: Vec<f64> = x.par_chunks(d).map(|r| sq_dist(r, &c0)).collect();
+    let n_trials = 2 + (k as f64).ln().floor() as usize;
+    for _ in 1..k {
+        let chunk_sums: Vec<f64> = closest
+            .par_chunks(CHUNK)
+            .zip(w.par_chunks(CHUNK))
+            .map(|(c, wc)| c.iter().zip(wc).map(|(a, b)| a * b).sum::<f64>())
+            .collect();
+        let pot: f64 = chunk_sums.iter().sum();
+        let cands: Vec<usize> = (0..n_trials)
+            .map(|_| {
+                let target = rng.random::<f64>() * pot;
+                search_cumsum(&chunk_sums, &closest, w, target)
+            })
+            .collect();
+        // potential of each candidate, per chunk, merged in chunk order
+        let parts: Vec<Vec<f64>> = x
+            .par_chunks(CHUNK * d)
+            .zip(closest.par_chunks(CHUNK))
+            .zip(w.par_chunks(CHUNK))
+            .map(|((xc, cc), wc)| {
+                cands
+                    .iter()
+                    .map(|&ci| {
+                        let cand = &x[ci * d..(ci + 1) * d];
+                        xc.chunks_exact(d)
+                            .zip(cc)
+                            .zip(wc)
+                            .map(|((r, &cl), &wi)| wi * cl.min(sq_dist(r, cand)))
+                            .sum::<f64>()
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut pots = vec![0.0; n_trials];
+        for p in &parts {
+            for (a, b) in pots.iter_mut().zip(p) {
+                *a += b;
+            }
+        }
+        let mut best = 0;
+        for t in 1..n_trials {
+            if pots[t] < pots[best] {
+                best = t;
+            }
+        }
+        let bi = cands[best];
+        let cand = x[bi * d..(bi + 1) * d].to_vec();
+        closest
+            .par_iter_mut()
+            .zip(x.par_chunks(d))
+            .for_each(|(cl, r)| *cl = cl.min(sq_dist(r, &cand)));
+        centres.extend_from_slice(&cand);
+    }
+    centres
+}

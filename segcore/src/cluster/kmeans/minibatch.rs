@@ -1,0 +1,455 @@
+//! Mini-batch k-means (Sculley 2010) with scikit-learn's update rules.
+//!
+//! Each step draws `batch_size` rows with replacement, assigns them to the nearest centre and
+//! moves each centre towards the mean of its batch rows with a per-centre learning rate
+//! `batch weight / total weight seen` (the centre is the running weighted mean of every row it
+//! was given). A step costs O(batch_size · k · d), independent of n. Optionally, centres whose
+//! weight falls below `reassignment_ratio × the largest` are moved to random batch rows.
+//! Stops after `max_iter` epochs, when the total squared centre shift is at most the scaled
+//! `tol` (off by default), or when the exponentially weighted average of the batch inertia has
+//! not improved for `max_no_improvement` steps. Labels and inertia are computed once at the end
+//! over all rows.
+//!
+//! ```
+//! use segcore::cluster::kmeans::MiniBatchKMeans;
+//! let x = ndarray::Array2::from_shape_fn((200, 1), |(i, _)| if i % 2 == 0 { 0.0 } else { 10.0 });
+//! let m = MiniBatchKMeans::params(2).batch_size(32).seed(1).fit(x.view(), None).unwrap();
+//! assert_ne!(m.labels[0], m.labels[1]);
+//! assert!(m.inertia < 1e-9);
+//! ```
+
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use super::{finish, init, Data, KMeans, KMeansAlgorithm};
+use crate::cluster::util::{
+    check_matrix, column_variances, flat, nearest, standard, to_array2, weights,
+};
+use crate::model::ModelKind;
+use crate::{Result, SegError};
+
+/// Parameters of a mini-batch k-means fit; build with [`MiniBatchKMeans::params`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MiniBatchKMeansParams {
+    /// Number of clusters.
+    pub k: usize,
+    /// Rows per step (default 1024).
+    pub batch_size: usize,
+    /// Maximum number of passes over the data (default 100).
+    pub max_iter: usize,
+    /// Relative tolerance on the squared centre shift (default 0: off).
+    pub tol: f64,
+    /// Steps without improvement of the smoothed batch inertia before stopping (default 10;
+    /// `None` disables).
+    pub max_no_improvement: Option<usize>,
+    /// Rows used by k-means++ (default `3 * batch_size`, at least `3 k`, at most n).
+    pub init_size: Option<usize>,
+    /// Number of k-means++ seedings; the best on a validation batch is kept (default 1).
+    pub n_init: usize,
+    /// Relative weight below which a centre is re-seeded (default 0.01; 0 disables).
+    pub reassignment_ratio: f64,
+    /// Seed (default 0).
+    pub seed: u64,
+}
+
+macro_rules! setter {
+    ($(#[$m:meta])* $name:ident: $t:ty) => {
+        $(#[$m])*
+        pub fn $name(mut self, v: $t) -> Self {
+            self.$name = v;
+            self
+        }
+    };
+}
+
+impl MiniBatchKMeansParams {
+    setter!(
+        /// Sets the batch size.
+        ///
+        /// ```
+        /// assert_eq!(segcore::cluster::kmeans::MiniBatchKMeans::params(2).batch_size(64).batch_size, 64);
+        /// ```
+        batch_size: usize
+    );
+    setter!(
+        /// Sets the maximum number of epochs.
+        ///
+        /// ```
+        /// assert_eq!(segcore::cluster::kmeans::MiniBatchKMeans::params(2).max_iter(5).max_iter, 5);
+        /// ```
+        max_iter: usize
+    );
+    setter!(
+        /// Sets the relative tolerance.
+        ///
+        /// ```
+        /// assert_eq!(segcore::cluster::kmeans::MiniBatchKMeans::params(2).tol(1e-3).tol, 1e-3);
+        /// ```
+        tol: f64
+    );
+    setter!(
+        /// Sets early stopping on the smoothed inertia.
+        ///
+        /// ```
+        /// let p = segcore::cluster::kmeans::MiniBatchKMeans::params(2).max_no_improvement(None);
+        /// assert!(p.max_no_improvement.is_none());
+        /// ```
+        max_no_improvement: Option<usize>
+    );
+    setter!(
+        /// Sets the number of rows used for seeding.
+        ///
+        /// ```
+        /// let p = segcore::cluster::kmeans::MiniBatchKMeans::params(2).init_size(Some(100));
+        /// assert_eq!(p.init_size, Some(100));
+        /// ```
+        init_size: Option<usize>
+    );
+    setter!(
+        /// Sets the number of seedings.
+        ///
+        /// ```
+        /// assert_eq!(segcore::cluster::kmeans::MiniBatchKMeans::params(2).n_init(3).n_init, 3);
+        /// ```
+        n_init: usize
+    );
+    setter!(
+        /// Sets the reassignment ratio.
+        ///
+        /// ```
+        /// let p = segcore::cluster::kmeans::MiniBatchKMeans::params(2).reassignment_ratio(0.0);
+        /// assert_eq!(p.reassignment_ratio, 0.0);
+        /// ```
+        reassignment_ratio: f64
+    );
+    setter!(
+        /// Sets the seed.
+        ///
+        /// ```
+        /// assert_eq!(segcore::cluster::kmeans::MiniBatchKMeans::params(2).seed(3).seed, 3);
+        /// ```
+        seed: u64
+    );
+
+    /// Fits mini-batch k-means on the rows of `x` with optional sample weights.
+    ///
+    /// ```
+    /// let x = ndarray::array![[0.0], [0.2], [9.0], [9.2]];
+    /// let m = segcore::cluster::kmeans::MiniBatchKMeans::params(2).fit(x.view(), None).unwrap();
+    /// assert_eq!(m.centroids.nrows(), 2);
+    /// ```
+    pub fn fit(
+        &self,
+        x: ArrayView2<f64>,
+        sample_weight: Option<ArrayView1<f64>>,
+    ) -> Result<MiniBatchKMeans> {
+        check_matrix(&x, "x")?;
+        let (n, d) = x.dim();
+        let k = self.k;
+        if k == 0 || k > n {
+            return Err(SegError::param("k", format!("need 1 <= k <= {n}, got {k}")));
+        }
+        if self.batch_size == 0 || self.n_init == 0 || self.max_iter == 0 {
+            return Err(SegError::param(
+                "batch_size/n_init/max_iter",
+                "must be at least 1",
+            ));
+        }
+        if self.tol.is_nan()
+            || self.tol < 0.0
+            || self.reassignment_ratio.is_nan()
+            || self.reassignment_ratio < 0.0
+        {
+            return Err(SegError::param("tol/reassignment_ratio", "must be >= 0"));
+        }
+        let w = weights(sample_weight, n)?;
+        let ws = w.as_slice().ok_or_else(|| SegError::shape("weights"))?;
+        let xs = standard(x);
+        let xf = flat(&xs)?;
+        let data = Data { x: xf, w: ws, n, d };
+        let tol = self.tol * column_variances(&x).mean().unwrap_or(0.0);
+        let bs = self.batch_size.min(n);
+        let mut init_size = self.init_size.unwrap_or(3 * bs);
+        if init_size < k {
+            init_size = 3 * k;
+        }
+        let init_size = init_size.min(n);
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        let sample = |rng: &mut ChaCha8Rng, m: usize| -> Vec<usize> {
+            (0..m).map(|_| rng.random_range(0..n)).collect()
+        };
+        let gather = |idx: &[usize]| -> (Vec<f64>, Vec<f64>) {
+            let mut bx = Vec::with_capacity(idx.len() * d);
+            let mut bw = Vec::with_capacity(idx.len());
+            for &i in idx {
+                bx.extend_from_slice(&xf[i * d..(i + 1) * d]);
+                bw.push(ws[i]);
+            }
+            (bx, bw)
+        };
+        let valid = sample(&mut rng, bs);
+        let (vx, vw) = gather(&valid);
+        let mut centres: Vec<f64> = Vec::new();
+        let mut best_inertia = f64::INFINITY;
+        for _ in 0..self.n_init {
+            let idx = sample(&mut rng, init_size);
+            let (ix, iw) = gather(&idx);
+            let sub = Data {
+                x: &ix,
+                w: &iw,
+                n: idx.len(),
+                d,
+            };
+            let c = if iw.iter().sum::<f64>() > 0.0 {
+                init::kmeans_plus_plus(&sub, k, &mut rng)
+            } else {
+                init::kmeans_plus_plus(&data, k, &mut rng)
+            };
+            let inertia: f64 = vx
+                .chunks_exact(d)
+                .zip(&vw)
+                .map(|(r, wi)| wi * nearest(r, &c, d).1)
+                .sum();
+            if centres.is_empty() || inertia < best_inertia {
+                best_inertia = inertia;
+                centres = c;
+            }
+        }
+        let mut counts = vec![0.0f64; k];
+        let n_steps = (self.max_iter * n) / bs;
+        let mut ewa: Option<f64> = None;
+        let mut ewa_min: Option<f64> = None;
+        let mut no_improvement = 0usize;
+        let mut since_reassign = 0usize;
+        let mut steps = 0usize;
+        let mut bsum = vec![0.0f64; k * d];
+        let mut bw_c = vec![0.0f64; k];
+        let mut labels_b = vec![0usize; bs];
+        for step in 0..n_steps {
+            let idx = sample(&mut rng, bs);
+            since_reassign += bs;
+            let reassign = counts.contains(&0.0) || since_reassign >= 10 * k;
+            if reassign {
+                since_reassign = 0;
+            }
+            // assign the batch
+            bsum.iter_mut().for_each(|v| *v = 0.0);
+            bw_c.iter_mut().for_each(|v| *v = 0.0);
+            let mut batch_inertia = 0.0;
+            for (b, &i) in idx.iter().enumerate() {
+                let r = &xf[i * d..(i + 1) * d];
+                let (j, dist) = nearest(r, &centres, d);
+                labels_b[b] = j;
+                let wi = ws[i];
+                batch_inertia += wi * dist;
+                bw_c[j] += wi;
+                for (s, v) in bsum[j * d..(j + 1) * d].iter_mut().zip(r) {
+                    *s += wi * v;
+                }
+            }
+            let old = centres.clone();
+            for j in 0..k {
+                if bw_c[j] > 0.0 {
+                    let total = counts[j] + bw_c[j];
+                    for t in 0..d {
+                        let c = &mut centres[j * d + t];
+                        *c = (*c * counts[j] + bsum[j * d + t]) / total;
+                    }
+                    counts[j] = total;
+                }
+            }
+            if reassign && self.reassignment_ratio > 0.0 {
+                self.reassign(&mut centres, &mut counts, &idx, xf, ws, d, &mut rng);
+            }
+            steps = step + 1;
+            let shift: f64 = if tol > 0.0 {
+                centres
+                    .iter()
+                    .zip(&old)
+                    .map(|(a, b)| (a - b) * (a - b))
+                    .sum()
+            } else {
+                0.0
+            };
+            // convergence on the smoothed batch inertia (skipped at the first step)
+            let bi = batch_inertia / bs as f64;
+            if step == 0 {
+                continue;
+            }
+            ewa = Some(match ewa {
+                None => bi,
+                Some(e) => {
+                    let alpha = (bs as f64 * 2.0 / (n as f64 + 1.0)).min(1.0);
+                    e * (1.0 - alpha) + bi * alpha
+                }
+            });
+            if tol > 0.0 && shift <= tol {
+                break;
+            }
+            let e = ewa.unwrap_or(bi);
+            if ewa_min.is_none_or(|m| e < m) {
+                no_improvement = 0;
+                ewa_min = Some(e);
+            } else {
+                no_improvement += 1;
+            }
+            if self.max_no_improvement.is_some_and(|m| no_improvement >= m) {
+                break;
+            }
+        }
+        let out = finish(&data, centres, vec![0; n], k, steps);
+        if !out.inertia.is_finite() {
+            return Err(SegError::Numerical {
+                context: "MiniBatchKMeans".into(),
+                reason: format!("inertia is {}", out.inertia),
+            });
+        }
+        Ok(MiniBatchKMeans {
+            centroids: to_array2(out.centres, k, d)?,
+            labels: Array1::from(out.labels),
+            inertia: out.inertia,
+            n_steps: steps,
+            n_iter: (steps * bs).div_ceil(n),
+            counts: Array1::from(counts),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn reassign(
+        &self,
+        centres: &mut [f64],
+        counts: &mut [f64],
+        idx: &[usize],
+        xf: &[f64],
+        ws: &[f64],
+        d: usize,
+        rng: &mut ChaCha8Rng,
+    ) {
+        let k = counts.len();
+        let max = counts.iter().copied().fold(0.0f64, f64::max);
+        let mut to: Vec<bool> = counts
+            .iter()
+            .map(|&c| c < self.reassignment_ratio * max)
+            .collect();
+        let half = idx.len() / 2;
+        if to.iter().filter(|&&b| b).count() > half {
+            let mut order: Vec<usize> = (0..k).collect();
+            order.sort_by(|&a, &b| counts[a].total_cmp(&counts[b]).then(a.cmp(&b)));
+            for &j in order.iter().skip(half) {
+                to[j] = false;
+            }
+        }
+        let targets: Vec<usize> = (0..k).filter(|&j| to[j]).collect();
+        if targets.is_empty() {
+            return;
+        }
+        // weighted draws without replacement among the batch rows
+        let mut bw: Vec<f64> = idx.iter().map(|&i| ws[i]).collect();
+        for &j in &targets {
+            let total: f64 = bw.iter().sum();
+            if total <= 0.0 {
+                break;
+            }
+            let u = rng.random::<f64>() * total;
+            let mut acc = 0.0;
+            let mut pick = bw.len() - 1;
+            for (b, wv) in bw.iter().enumerate() {
+                acc += wv;
+                if acc > u && *wv > 0.0 {
+                    pick = b;
+                    break;
+                }
+            }
+            bw[pick] = 0.0;
+            let i = idx[pick];
+            centres[j * d..(j + 1) * d].copy_from_slice(&xf[i * d..(i + 1) * d]);
+        }
+        let min_kept = (0..k)
+            .filter(|&j| !to[j])
+            .map(|j| counts[j])
+            .fold(f64::INFINITY, f64::min);
+        if min_kept.is_finite() {
+            for &j in &targets {
+                counts[j] = min_kept;
+            }
+        }
+    }
+}
+
+/// A fitted mini-batch k-means model.
+///
+/// Model files hold the centroids, inertia, step counts and per-centre weights; training
+/// `labels` are not written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MiniBatchKMeans {
+    /// Cluster centres, `k x d`.
+    pub centroids: Array2<f64>,
+    /// Label of each training row (computed once, after the last step).
+    #[serde(skip)]
+    pub labels: Array1<usize>,
+    /// Inertia of all training rows with the final centres.
+    pub inertia: f64,
+    /// Mini-batch steps run.
+    pub n_steps: usize,
+    /// Passes over the data, `ceil(n_steps * batch_size / n)`.
+    pub n_iter: usize,
+    /// Total weight each centre has absorbed.
+    pub counts: Array1<f64>,
+}
+
+impl MiniBatchKMeans {
+    /// Default parameters for `k` clusters.
+    ///
+    /// ```
+    /// let p = segcore::cluster::kmeans::MiniBatchKMeans::params(8);
+    /// assert_eq!((p.batch_size, p.max_iter, p.max_no_improvement), (1024, 100, Some(10)));
+    /// ```
+    pub fn params(k: usize) -> MiniBatchKMeansParams {
+        MiniBatchKMeansParams {
+            k,
+            batch_size: 1024,
+            max_iter: 100,
+            tol: 0.0,
+            max_no_improvement: Some(10),
+            init_size: None,
+            n_init: 1,
+            reassignment_ratio: 0.01,
+            seed: 0,
+        }
+    }
+
+    /// Views the fitted centres as a [`KMeans`] model (for `predict`, `transform`, model files).
+    ///
+    /// ```
+    /// let x = ndarray::array![[0.0], [10.0]];
+    /// let m = segcore::cluster::kmeans::MiniBatchKMeans::params(2).fit(x.view(), None).unwrap();
+    /// let km = m.as_kmeans();
+    /// assert_eq!(km.predict(x.view()).unwrap(), m.labels);
+    /// ```
+    pub fn as_kmeans(&self) -> KMeans {
+        KMeans {
+            centroids: self.centroids.clone(),
+            labels: self.labels.clone(),
+            inertia: self.inertia,
+            n_iter: self.n_iter,
+            algorithm: KMeansAlgorithm::Lloyd,
+        }
+    }
+
+    /// Nearest centre of each row of `x`.
+    ///
+    /// ```
+    /// let x = ndarray::array![[0.0], [10.0]];
+    /// let m = segcore::cluster::kmeans::MiniBatchKMeans::params(2).fit(x.view(), None).unwrap();
+    /// assert_eq!(m.predict(x.view()).unwrap(), m.labels);
+    /// ```
+    pub fn predict(&self, x: ArrayView2<f64>) -> Result<Array1<usize>> {
+        self.as_kmeans().predict(x)
+    }
+}
+
+impl ModelKind for MiniBatchKMeans {
+    const KIND: &'static str = "MiniBatchKMeans";
+}

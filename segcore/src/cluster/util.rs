@@ -1,0 +1,157 @@
+//! Small shared helpers: input checks, squared distances, fixed row chunking.
+
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, CowArray, Ix2};
+
+use crate::{Result, SegError};
+
+/// Rows per parallel chunk. Fixed (never derived from the thread count) so that per-chunk
+/// partial sums, merged in chunk order, give the same floats on any number of threads.
+pub(crate) const CHUNK: usize = 2048;
+
+/// Checks that `x` has rows and columns and only finite values.
+pub(crate) fn check_matrix(x: &ArrayView2<f64>, what: &str) -> Result<()> {
+    if x.nrows() == 0 || x.ncols() == 0 {
+        return Err(SegError::Empty {
+            what: format!("{what} ({} x {})", x.nrows(), x.ncols()),
+        });
+    }
+    for (i, row) in x.outer_iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            if !v.is_finite() {
+                return Err(SegError::invalid(
+                    format!("{what}[:, {j}]"),
+                    i,
+                    format!("{v} is not a finite number"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Returns `x` in standard (row-major, contiguous) layout, copying only if needed.
+pub(crate) fn standard(x: ArrayView2<'_, f64>) -> CowArray<'_, f64, Ix2> {
+    if x.is_standard_layout() {
+        CowArray::from(x)
+    } else {
+        CowArray::from(x.as_standard_layout().into_owned())
+    }
+}
+
+/// Flat row-major slice of a standard-layout array.
+pub(crate) fn flat<'a>(x: &'a CowArray<'_, f64, Ix2>) -> Result<&'a [f64]> {
+    x.as_slice().ok_or_else(|| SegError::Numerical {
+        context: "matrix layout".into(),
+        reason: "expected a contiguous matrix".into(),
+    })
+}
+
+/// Validates optional sample weights: length `n`, finite, non-negative, positive total.
+pub(crate) fn weights(w: Option<ArrayView1<f64>>, n: usize) -> Result<Array1<f64>> {
+    match w {
+        None => Ok(Array1::ones(n)),
+        Some(w) => {
+            if w.len() != n {
+                return Err(SegError::LengthMismatch {
+                    column: "sample_weight".into(),
+                    expected: n,
+                    found: w.len(),
+                });
+            }
+            for (i, v) in w.iter().enumerate() {
+                if !v.is_finite() || *v < 0.0 {
+                    return Err(SegError::invalid(
+                        "sample_weight",
+                        i,
+                        format!("{v} is not a finite non-negative weight"),
+                    ));
+                }
+            }
+            if w.sum() <= 0.0 {
+                return Err(SegError::param("sample_weight", "weights sum to zero"));
+            }
+            Ok(w.to_owned())
+        }
+    }
+}
+
+/// Squared Euclidean distance of two equal-length slices.
+#[inline]
+pub(crate) fn sq_dist(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (x, y) in a.iter().zip(b) {
+        let d = x - y;
+        s += d * d;
+    }
+    s
+}
+
+/// Index and squared distance of the nearest centre (first index on ties).
+#[inline]
+pub(crate) fn nearest(row: &[f64], centres: &[f64], d: usize) -> (usize, f64) {
+    let mut best = 0;
+    let mut best_d = f64::INFINITY;
+    for (j, c) in centres.chunks_exact(d).enumerate() {
+        let dist = sq_dist(row, c);
+        if dist < best_d {
+            best_d = dist;
+            best = j;
+        }
+    }
+    (best, best_d)
+}
+
+/// Checks that `x` has `d` columns.
+pub(crate) fn check_cols(x: &ArrayView2<f64>, d: usize, what: &str) -> Result<()> {
+    if x.ncols() != d {
+        return Err(SegError::shape(format!(
+            "{what} has {} columns, the model was fitted on {d}",
+            x.ncols()
+        )));
+    }
+    Ok(())
+}
+
+/// Per-feature population variance (ddof = 0), as numpy's `var(axis=0)`.
+pub(crate) fn column_variances(x: &ArrayView2<f64>) -> Array1<f64> {
+    let n = x.nrows() as f64;
+    let mean = x.sum_axis(ndarray::Axis(0)) / n;
+    let mut var = Array1::zeros(x.ncols());
+    for row in x.outer_iter() {
+        for j in 0..x.ncols() {
+            let dlt = row[j] - mean[j];
+            var[j] += dlt * dlt;
+        }
+    }
+    var / n
+}
+
+/// Converts a row-major flat vector to an `Array2`.
+pub(crate) fn to_array2(v: Vec<f64>, rows: usize, cols: usize) -> Result<Array2<f64>> {
+    Array2::from_shape_vec((rows, cols), v).map_err(|e| SegError::shape(e.to_string()))
+}
+
+/// Linear-interpolated quantile of sorted data (numpy's default `linear` method).
+pub(crate) fn quantile_sorted(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let v = (n - 1) as f64 * q;
+    let lo = v.floor();
+    let g = v - lo;
+    let lo = (lo as usize).min(n - 1);
+    let hi = (lo + 1).min(n - 1);
+    lerp(sorted[lo], sorted[hi], g)
+}
+
+/// numpy's `_lerp`: `a + (b-a) t`, computed from `b` when `t >= 0.5`.
+#[inline]
+pub(crate) fn lerp(a: f64, b: f64, t: f64) -> f64 {
+    let diff = b - a;
+    if t >= 0.5 {
+        b - diff * (1.0 - t)
+    } else {
+        a + diff * t
+    }
+}

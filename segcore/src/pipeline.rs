@@ -1,1 +1,0 @@
-//! The end-to-end `Segmenter`: logs in, one customer table, segment profiles and fitted models out.

@@ -1,0 +1,127 @@
+//! Logistic churn model against scikit-learn 1.9 (`StandardScaler` + `LogisticRegression`,
+//! newton-cholesky, tol 1e-14); golden vectors from tests/golden/churn/make_golden.py.
+
+#[path = "churn_util.rs"]
+mod util;
+
+use ndarray::Array1;
+use segcore::churn::{ClassWeight, LogisticChurn};
+use segcore::model;
+
+fn fit_case(case: &serde_json::Value, t: &util::Table) -> LogisticChurn {
+    let cw = match &case["class_weight"] {
+        serde_json::Value::Null => ClassWeight::None,
+        serde_json::Value::String(s) if s == "balanced" => ClassWeight::Balanced,
+        v => ClassWeight::Given {
+            neg: v["neg"].as_f64().unwrap(),
+            pos: v["pos"].as_f64().unwrap(),
+        },
+    };
+    let w = t.w.clone().map(Array1::from);
+    let sw = if case["sample_weight"].as_bool().unwrap() {
+        w.as_ref().map(|a| a.view())
+    } else {
+        None
+    };
+    LogisticChurn::params()
+        .c(case["C"].as_f64().unwrap())
+        .class_weight(cw)
+        .fit(t.x.view(), &t.y, sw)
+        .unwrap()
+}
+
+#[test]
+fn coefficients_match_sklearn() {
+    let g = util::read_json("logistic.json");
+    let t = util::read_csv("logistic_data.csv");
+    let cases = g["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 4);
+    for case in cases {
+        let m = fit_case(case, &t);
+        let name = case["name"].as_str().unwrap();
+        let check = |ours: &[f64], theirs: &[f64], what: &str| {
+            assert_eq!(ours.len(), theirs.len());
+            for (a, b) in ours.iter().zip(theirs) {
+                assert!(
+                    (a - b).abs() <= 1e-5 * b.abs().max(1.0),
+                    "{name} {what}: {a} vs {b}"
+                );
+            }
+        };
+        check(m.coef(), &util::f64s(&case["coef"]), "coef");
+        check(
+            &[m.intercept()],
+            &[case["intercept"].as_f64().unwrap()],
+            "intercept",
+        );
+        check(
+            &m.coef_original(),
+            &util::f64s(&case["coef_original"]),
+            "coef_original",
+        );
+        check(
+            &[m.intercept_original()],
+            &[case["intercept_original"].as_f64().unwrap()],
+            "intercept_original",
+        );
+        check(m.mean(), &util::f64s(&case["mean"]), "mean");
+        check(m.scale(), &util::f64s(&case["scale"]), "scale");
+        let p = m.predict_proba(t.x.view()).unwrap();
+        check(p.as_slice().unwrap(), &util::f64s(&case["proba"]), "proba");
+    }
+}
+
+#[test]
+fn same_fit_on_one_and_two_threads() {
+    let t = util::read_csv("logistic_data.csv");
+    // stack the data 30 times so that there are several row chunks
+    let big = ndarray::concatenate(ndarray::Axis(0), &vec![t.x.view(); 30]).unwrap();
+    let y: Vec<bool> = (0..30).flat_map(|_| t.y.iter().copied()).collect();
+    let fit = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| LogisticChurn::params().fit(big.view(), &y, None).unwrap())
+    };
+    assert_eq!(fit(1), fit(2));
+}
+
+#[test]
+fn model_file_round_trip() {
+    let t = util::read_csv("logistic_data.csv");
+    let m = LogisticChurn::params()
+        .class_weight(ClassWeight::Balanced)
+        .fit(t.x.view(), &t.y, None)
+        .unwrap();
+    let json = model::to_json(&m).unwrap();
+    let back: LogisticChurn = model::from_json(&json).unwrap();
+    assert_eq!(back, m);
+    assert_eq!(
+        back.predict_proba(t.x.view()).unwrap(),
+        m.predict_proba(t.x.view()).unwrap()
+    );
+}
+
+#[test]
+fn reports_non_convergence_and_bad_input() {
+    let t = util::read_csv("logistic_data.csv");
+    let err = LogisticChurn::params()
+        .max_iter(1)
+        .fit(t.x.view(), &t.y, None)
+        .unwrap_err();
+    assert_eq!(err.code(), "NOT_CONVERGED");
+    let mut x = t.x.clone();
+    x[[3, 1]] = f64::NAN;
+    let err = LogisticChurn::params()
+        .fit(x.view(), &t.y, None)
+        .unwrap_err();
+    assert_eq!(err.code(), "INVALID_VALUE");
+    assert!(LogisticChurn::params()
+        .c(0.0)
+        .fit(t.x.view(), &t.y, None)
+        .is_err());
+    assert!(LogisticChurn::params()
+        .fit(t.x.view(), &t.y[1..], None)
+        .is_err());
+}
