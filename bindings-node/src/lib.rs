@@ -1,4 +1,16 @@
-//! Node bindings for segcore.
+//! Node bindings for segcore: thin napi-rs wrappers, one file per core module.
+//!
+//! Conversion and error mapping only; all computation is in the core. Every error is a
+//! JavaScript `Error` with a stable `code` (see [`error`]); no panic crosses the boundary.
+//! Calls that can take more than a few milliseconds have an `...Async` twin that runs on the
+//! libuv thread pool and returns a `Promise`.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod convert;
+mod data;
+mod error;
+mod task;
+
 use napi_derive::napi;
 
 /// The segcore version.
