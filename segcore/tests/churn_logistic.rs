@@ -5,10 +5,10 @@
 mod util;
 
 use ndarray::Array1;
-use segcore::churn::{ClassWeight, LogisticChurn};
+use segcore::churn::{ClassWeight, LogisticChurn, Solver};
 use segcore::model;
 
-fn fit_case(case: &serde_json::Value, t: &util::Table) -> LogisticChurn {
+fn fit_case(case: &serde_json::Value, t: &util::Table, solver: Solver) -> LogisticChurn {
     let cw = match &case["class_weight"] {
         serde_json::Value::Null => ClassWeight::None,
         serde_json::Value::String(s) if s == "balanced" => ClassWeight::Balanced,
@@ -26,6 +26,7 @@ fn fit_case(case: &serde_json::Value, t: &util::Table) -> LogisticChurn {
     LogisticChurn::params()
         .c(case["C"].as_f64().unwrap())
         .class_weight(cw)
+        .solver(solver)
         .fit(t.x.view(), &t.y, sw)
         .unwrap()
 }
@@ -36,9 +37,13 @@ fn coefficients_match_sklearn() {
     let t = util::read_csv("logistic_data.csv");
     let cases = g["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 4);
-    for case in cases {
-        let m = fit_case(case, &t);
-        let name = case["name"].as_str().unwrap();
+    for (case, solver) in cases
+        .iter()
+        .flat_map(|c| [(c, Solver::Newton), (c, Solver::Lbfgs)])
+    {
+        let m = fit_case(case, &t, solver);
+        assert!(m.n_iter() >= 1);
+        let name = format!("{} {:?}", case["name"].as_str().unwrap(), solver);
         let check = |ours: &[f64], theirs: &[f64], what: &str| {
             assert_eq!(ours.len(), theirs.len());
             for (a, b) in ours.iter().zip(theirs) {
@@ -69,6 +74,36 @@ fn coefficients_match_sklearn() {
         let p = m.predict_proba(t.x.view()).unwrap();
         check(p.as_slice().unwrap(), &util::f64s(&case["proba"]), "proba");
     }
+}
+
+#[test]
+fn lbfgs_and_newton_agree_on_wide_data() {
+    // 400 rows, 60 features: the golden features plus deterministic pseudo-random columns
+    let t = util::read_csv("logistic_data.csv");
+    let mut state = 12345u64;
+    let x = ndarray::Array2::from_shape_fn((400, 60), |(i, j)| {
+        if j < 6 {
+            t.x[[i, j]]
+        } else {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64 * j as f64
+        }
+    });
+    let newton = LogisticChurn::params()
+        .solver(Solver::Newton)
+        .fit(x.view(), &t.y, None)
+        .unwrap();
+    let lbfgs = LogisticChurn::params()
+        .solver(Solver::Lbfgs)
+        .fit(x.view(), &t.y, None)
+        .unwrap();
+    assert!(lbfgs.n_iter() > newton.n_iter());
+    for (a, b) in newton.coef().iter().zip(lbfgs.coef()) {
+        assert!((a - b).abs() < 1e-7, "{a} vs {b}");
+    }
+    assert!((newton.intercept() - lbfgs.intercept()).abs() < 1e-7);
 }
 
 #[test]

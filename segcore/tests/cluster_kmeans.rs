@@ -196,3 +196,34 @@ fn kmeans_model_files_round_trip() {
     assert_eq!(back.centroids, mb.centroids);
     assert_eq!(back.predict(x.view()).unwrap(), mb.labels);
 }
+
+#[test]
+fn partial_merge_step_equals_one_lloyd_iteration() {
+    let g = golden();
+    let x = mat(&g["x"]);
+    let init = mat(&g["init"]);
+    let start = KMeans::params(4)
+        .init(KMeansInit::Given(init.clone()))
+        .max_iter(1)
+        .algorithm(KMeansAlgorithm::Lloyd)
+        .fit(x.view(), None)
+        .unwrap();
+    // a model sitting at the initial centres
+    let mut at_init = start.clone();
+    at_init.centroids = init.clone();
+    let mut stats = at_init
+        .partial(x.slice(ndarray::s![..150, ..]), None)
+        .unwrap();
+    stats
+        .merge(
+            &at_init
+                .partial(x.slice(ndarray::s![150.., ..]), None)
+                .unwrap(),
+        )
+        .unwrap();
+    assert_eq!(stats.n_rows, 400);
+    let next = at_init.step(&stats).unwrap();
+    for (a, b) in next.centroids.iter().zip(start.centroids.iter()) {
+        assert!(rel(*a, *b) < 1e-12, "{a} vs {b}");
+    }
+}

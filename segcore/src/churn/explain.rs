@@ -29,6 +29,11 @@ use super::input::check_ncols;
 use crate::{Result, SegError};
 
 /// How likely a customer is to churn, in three bands.
+///
+/// ```
+/// use segcore::churn::explain::{RiskBand, RiskBands};
+/// assert_eq!(RiskBands::default().band(0.75), RiskBand::High);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RiskBand {
     /// Probability below [`RiskBands::medium`].
@@ -40,6 +45,12 @@ pub enum RiskBand {
 }
 
 /// Probability thresholds of the risk bands (defaults 0.3 and 0.6).
+///
+/// ```
+/// use segcore::churn::explain::{RiskBand, RiskBands};
+/// let b = RiskBands { medium: 0.2, high: 0.5 };
+/// assert_eq!(b.band(0.25), RiskBand::Medium);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RiskBands {
     /// Lowest probability of the `Medium` band.
@@ -86,6 +97,11 @@ impl RiskBands {
 }
 
 /// Options of [`explain`].
+///
+/// ```
+/// let o = segcore::churn::explain::ExplainOptions { top_k: 5, ..Default::default() };
+/// assert_eq!(o.bands.high, 0.6);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExplainOptions {
     /// Risk band thresholds.
@@ -104,6 +120,11 @@ impl Default for ExplainOptions {
 }
 
 /// One feature's push towards (positive) or away from (negative) churn for one customer.
+///
+/// ```
+/// let d = segcore::churn::Driver { feature: "recency".into(), value: 90.0, contribution: 0.8 };
+/// assert!(d.contribution > 0.0);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Driver {
     /// Feature name.
@@ -114,7 +135,16 @@ pub struct Driver {
     pub contribution: f64,
 }
 
-/// Why one customer is at risk.
+/// Why one customer is at risk (built by [`explain`]).
+///
+/// ```
+/// use ndarray::array;
+/// use segcore::churn::{explain, LogisticChurn};
+/// let x = array![[0.0], [1.0], [2.0], [3.0]];
+/// let m = LogisticChurn::params().fit(x.view(), &[false, true, false, true], None).unwrap();
+/// let e = &explain::explain(&m, x.view(), &["recency"], &Default::default()).unwrap()[0];
+/// assert_eq!(e.risk_band, explain::RiskBands::default().band(e.churn_probability));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     /// Churn probability (calibrated when the model is).
@@ -130,6 +160,16 @@ pub struct Explanation {
 }
 
 /// A churn model whose raw score splits into per-feature contributions.
+///
+/// ```
+/// use ndarray::array;
+/// use segcore::churn::{ExplainableChurn, LogisticChurn};
+/// let x = array![[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]];
+/// let m = LogisticChurn::params().fit(x.view(), &[false, true, false, true], None).unwrap();
+/// let (c, base) = m.contributions(x.view()).unwrap();
+/// let z = m.raw_score(x.view()).unwrap();
+/// assert!((base[1] + c.row(1).sum() - z[1]).abs() < 1e-12);
+/// ```
 pub trait ExplainableChurn {
     /// Number of features.
     fn n_features(&self) -> usize;

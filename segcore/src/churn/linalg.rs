@@ -3,28 +3,31 @@
 
 use crate::{Result, SegError};
 
-/// Dot product with four fixed-order partial sums (deterministic, vectorisable).
+/// Dot product with eight fixed-order partial sums (deterministic, vectorisable).
 pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().min(b.len());
-    let (mut s0, mut s1, mut s2, mut s3) = (0.0, 0.0, 0.0, 0.0);
-    let mut i = 0;
-    while i + 4 <= n {
-        s0 += a[i] * b[i];
-        s1 += a[i + 1] * b[i + 1];
-        s2 += a[i + 2] * b[i + 2];
-        s3 += a[i + 3] * b[i + 3];
-        i += 4;
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0f64; 8];
+    let ca = a.chunks_exact(8);
+    let cb = b.chunks_exact(8);
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            acc[k] += x[k] * y[k];
+        }
     }
-    while i < n {
-        s0 += a[i] * b[i];
-        i += 1;
-    }
-    (s0 + s1) + (s2 + s3)
+    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail
 }
 
-/// Solves `A x = b` for a symmetric positive-definite `n x n` matrix `a` (row-major, only the
-/// lower triangle is read). Returns a `Numerical` error when `a` is not positive definite.
-pub(crate) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Result<Vec<f64>> {
+/// Cholesky factor `L` (row-major, lower) of a symmetric positive-definite `n x n` matrix `a`
+/// (only the lower triangle is read). Returns a `Numerical` error when `a` is not positive
+/// definite.
+pub(crate) fn cholesky(a: &[f64], n: usize) -> Result<Vec<f64>> {
     let mut l = vec![0.0; n * n];
     for i in 0..n {
         for j in 0..=i {
@@ -45,6 +48,11 @@ pub(crate) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Result<Vec<f64>>
             }
         }
     }
+    Ok(l)
+}
+
+/// Solves `L L^T x = b` for a factor from [`cholesky`].
+pub(crate) fn cholesky_solve_factored(l: &[f64], b: &[f64], n: usize) -> Vec<f64> {
     // forward: L y = b
     let mut y = b.to_vec();
     for i in 0..n {
@@ -62,7 +70,13 @@ pub(crate) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Result<Vec<f64>>
         }
         y[i] = s / l[i * n + i];
     }
-    Ok(y)
+    y
+}
+
+/// Solves `A x = b` for a symmetric positive-definite `a` (see [`cholesky`]).
+#[cfg(test)]
+pub(crate) fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Result<Vec<f64>> {
+    Ok(cholesky_solve_factored(&cholesky(a, n)?, b, n))
 }
 
 #[cfg(test)]

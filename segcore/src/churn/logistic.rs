@@ -8,7 +8,8 @@
 //! the intercept `b` unpenalised and `x̃` the standardised features (`(x - mean) / std`,
 //! population std, a zero std replaced by 1 — as scikit-learn's `StandardScaler`; the
 //! scaling statistics ignore sample weights). It is minimised by damped Newton steps on the
-//! `(d+1) x (d+1)` Hessian with a Cholesky solve. Gradient and Hessian are sums over fixed
+//! `(d+1) x (d+1)` Hessian with a Cholesky solve (near the optimum the last Hessian factor is
+//! kept while it gives fast progress), or — for wide data, see [`Solver`] — by L-BFGS. Gradient and Hessian are sums over fixed
 //! chunks of rows (`partial stats`) merged in chunk order, so the fit is identical on any
 //! thread count.
 //!
@@ -28,14 +29,21 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::input::{check_features, check_ncols, check_xy, log1pexp, sigmoid};
-use super::linalg::{cholesky_solve, dot};
+use super::linalg::{cholesky, cholesky_solve_factored, dot};
 use crate::model::ModelKind;
 use crate::{Result, SegError};
 
 /// Rows per chunk of the partial statistics (fixed, so results do not depend on threads).
 const CHUNK: usize = 4096;
+/// Below this scaled gradient norm, Newton steps reuse the last Hessian factor.
+const LAZY_HESSIAN_BELOW: f64 = 1e-4;
 
 /// Per-class weights multiplied into the sample weights.
+///
+/// ```
+/// let w = segcore::churn::ClassWeight::Given { neg: 1.0, pos: 3.0 };
+/// assert_ne!(w, segcore::churn::ClassWeight::default());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Default)]
 pub enum ClassWeight {
     /// Every customer weighs 1 (times its sample weight).
@@ -52,7 +60,31 @@ pub enum ClassWeight {
     },
 }
 
+/// Optimiser of [`LogisticChurn`].
+///
+/// ```
+/// assert_eq!(segcore::churn::Solver::default(), segcore::churn::Solver::Auto);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Solver {
+    /// Newton up to 256 features, L-BFGS above (default).
+    #[default]
+    Auto,
+    /// Damped Newton with the exact `(d+1) x (d+1)` Hessian (Cholesky).
+    Newton,
+    /// L-BFGS (memory 10), gradients only: for wide data.
+    Lbfgs,
+}
+
+/// Above this many features, [`Solver::Auto`] uses L-BFGS.
+const AUTO_LBFGS_ABOVE: usize = 256;
+
 /// Settings of [`LogisticChurn`] (builder; validated at fit).
+///
+/// ```
+/// let p = segcore::churn::LogisticChurn::params().c(0.1).max_iter(50);
+/// assert_eq!((p.c, p.max_iter, p.standardize), (0.1, 50, true));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticChurnParams {
     /// Inverse L2 strength, scikit-learn's `C` (default 1.0).
@@ -61,7 +93,9 @@ pub struct LogisticChurnParams {
     pub class_weight: ClassWeight,
     /// Standardise features internally (default true).
     pub standardize: bool,
-    /// Maximum Newton iterations (default 100).
+    /// Optimiser (default [`Solver::Auto`]).
+    pub solver: Solver,
+    /// Maximum Newton iterations (default 100; L-BFGS may run 10 times as many).
     pub max_iter: usize,
     /// Stop when `max_j |grad_j| / sum_i s_i <= tol` (default 1e-10).
     pub tol: f64,
@@ -73,6 +107,7 @@ impl Default for LogisticChurnParams {
             c: 1.0,
             class_weight: ClassWeight::None,
             standardize: true,
+            solver: Solver::Auto,
             max_iter: 100,
             tol: 1e-10,
         }
@@ -107,6 +142,16 @@ impl LogisticChurnParams {
     /// ```
     pub fn standardize(mut self, on: bool) -> Self {
         self.standardize = on;
+        self
+    }
+    /// Sets the optimiser.
+    ///
+    /// ```
+    /// use segcore::churn::logistic::{LogisticChurn, Solver};
+    /// assert_eq!(LogisticChurn::params().solver(Solver::Lbfgs).solver, Solver::Lbfgs);
+    /// ```
+    pub fn solver(mut self, solver: Solver) -> Self {
+        self.solver = solver;
         self
     }
     /// Sets the maximum number of Newton iterations (>= 1).
@@ -153,7 +198,7 @@ impl LogisticChurnParams {
     /// (`true` = churned) and optional non-negative sample weights.
     ///
     /// Errors: shape/length mismatches, non-finite features, a single class in `y`, invalid
-    /// parameters, and `NotConverged` when Newton's method does not reach `tol`.
+    /// parameters, and `NotConverged` when the solver does not reach `tol`.
     ///
     /// ```
     /// use ndarray::{array, Array1};
@@ -199,12 +244,13 @@ impl LogisticChurnParams {
         } else {
             (vec![0.0; d], vec![1.0; d])
         };
+        let inv_scale: Vec<f64> = scale.iter().map(|s| 1.0 / s).collect();
         let data = Data {
             x,
             y,
             w: &weights,
             mean: &mean,
-            scale: &scale,
+            inv_scale: &inv_scale,
         };
         let sum_w = chunked(n, |lo, hi| weights[lo..hi].iter().sum::<f64>())
             .into_iter()
@@ -214,8 +260,44 @@ impl LogisticChurnParams {
         }
         let lambda = 1.0 / self.c;
         let d1 = d + 1;
+        // start from the intercept-only optimum of the unpenalised intercept
+        let sum_pos: f64 = (0..n).filter(|&i| y[i]).map(|i| weights[i]).sum();
         let mut beta = vec![0.0; d1];
+        if sum_pos > 0.0 && sum_pos < sum_w {
+            beta[d] = (sum_pos / (sum_w - sum_pos)).ln();
+        }
+        let use_lbfgs = match self.solver {
+            Solver::Newton => false,
+            Solver::Lbfgs => true,
+            Solver::Auto => d > AUTO_LBFGS_ABOVE,
+        };
+        let (beta, iter) = if use_lbfgs {
+            self.lbfgs(&data, beta, lambda, sum_w)?
+        } else {
+            self.newton(&data, beta, lambda, sum_w)?
+        };
+        Ok(LogisticChurn {
+            coef: beta[..d].to_vec(),
+            intercept: beta[d],
+            mean,
+            scale,
+            n_iter: iter,
+            params: self.clone(),
+        })
+    }
+
+    /// Damped Newton iterations from `beta`; returns the solution and the iteration count.
+    fn newton(
+        &self,
+        data: &Data<'_>,
+        mut beta: Vec<f64>,
+        lambda: f64,
+        sum_w: f64,
+    ) -> Result<(Vec<f64>, usize)> {
+        let d1 = beta.len();
         let mut st = data.stats(&beta, lambda, true);
+        let mut factor: Vec<f64> = Vec::new();
+        let mut lazy_gmax = f64::INFINITY;
         let mut iter = 0;
         loop {
             let gmax = st.grad.iter().fold(0.0f64, |m, g| m.max(g.abs())) / sum_w;
@@ -230,14 +312,25 @@ impl LogisticChurnParams {
                     reason: "maximum number of Newton iterations reached".into(),
                 });
             }
+            if !st.has_hessian && gmax > 0.1 * lazy_gmax {
+                // the kept Hessian no longer gives fast progress: refresh it here
+                st = data.stats(&beta, lambda, true);
+            }
             iter += 1;
-            let step = cholesky_solve(&st.hess, &st.grad, d1)?;
+            if st.has_hessian {
+                factor = cholesky(&st.hess, d1)?;
+            }
+            // Near the optimum the Hessian barely changes: keep its factor and evaluate only
+            // gradients (a chord step); refreshed above when progress slows.
+            let lazy = gmax <= LAZY_HESSIAN_BELOW;
+            lazy_gmax = gmax;
+            let step = cholesky_solve_factored(&factor, &st.grad, d1);
             let slope = -dot(&st.grad, &step);
             let mut t = 1.0;
             let mut accepted = None;
             for _ in 0..40 {
                 let trial: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b - t * s).collect();
-                let ts = data.stats(&trial, lambda, true);
+                let ts = data.stats(&trial, lambda, !lazy);
                 // Armijo condition, with slack for rounding in the objective near the optimum
                 let slack = 16.0 * f64::EPSILON * st.loss.abs();
                 if ts.loss.is_finite() && ts.loss <= st.loss + 1e-4 * t * slope + slack {
@@ -250,6 +343,10 @@ impl LogisticChurnParams {
                 Some((b, s)) => {
                     beta = b;
                     st = s;
+                }
+                None if !st.has_hessian => {
+                    // the kept Hessian was too stale: recompute it and try again
+                    st = data.stats(&beta, lambda, true);
                 }
                 None => {
                     // No decrease is possible at floating-point precision: accept when the
@@ -266,18 +363,101 @@ impl LogisticChurnParams {
                 }
             }
         }
-        Ok(LogisticChurn {
-            coef: beta[..d].to_vec(),
-            intercept: beta[d],
-            mean,
-            scale,
-            n_iter: iter,
-            params: self.clone(),
-        })
+        Ok((beta, iter))
+    }
+
+    /// L-BFGS (memory 10, backtracking Armijo line search) from `beta`, for wide data: only
+    /// gradients are evaluated. Runs at most `10 * max_iter` iterations.
+    fn lbfgs(
+        &self,
+        data: &Data<'_>,
+        mut beta: Vec<f64>,
+        lambda: f64,
+        sum_w: f64,
+    ) -> Result<(Vec<f64>, usize)> {
+        const MEMORY: usize = 10;
+        let max_iter = self.max_iter.saturating_mul(10);
+        let mut st = data.stats(&beta, lambda, false);
+        let mut hist: std::collections::VecDeque<(Vec<f64>, Vec<f64>, f64)> =
+            std::collections::VecDeque::new();
+        let mut iter = 0;
+        loop {
+            let gmax = st.grad.iter().fold(0.0f64, |m, g| m.max(g.abs())) / sum_w;
+            if gmax <= self.tol {
+                return Ok((beta, iter));
+            }
+            if iter >= max_iter {
+                return Err(SegError::NotConverged {
+                    model: "LogisticChurn".into(),
+                    iterations: iter,
+                    grad_norm: gmax,
+                    reason: "maximum number of L-BFGS iterations reached".into(),
+                });
+            }
+            iter += 1;
+            // two-loop recursion: dir = -H g
+            let mut q = st.grad.clone();
+            let mut alphas = Vec::with_capacity(hist.len());
+            for (sv, yv, rho) in hist.iter().rev() {
+                let a = rho * dot(sv, &q);
+                for (qi, yi) in q.iter_mut().zip(yv) {
+                    *qi -= a * yi;
+                }
+                alphas.push(a);
+            }
+            let gamma = match hist.back() {
+                Some((sv, yv, _)) => dot(sv, yv) / dot(yv, yv),
+                None => 1.0 / dot(&st.grad, &st.grad).sqrt().max(f64::MIN_POSITIVE),
+            };
+            q.iter_mut().for_each(|v| *v *= gamma);
+            for ((sv, yv, rho), a) in hist.iter().zip(alphas.iter().rev()) {
+                let b = rho * dot(yv, &q);
+                for (qi, si) in q.iter_mut().zip(sv) {
+                    *qi += (a - b) * si;
+                }
+            }
+            let dir: Vec<f64> = q.iter().map(|v| -v).collect();
+            let slope = dot(&st.grad, &dir);
+            let mut t = 1.0;
+            let mut accepted = None;
+            for _ in 0..50 {
+                let trial: Vec<f64> = beta.iter().zip(&dir).map(|(b, s)| b + t * s).collect();
+                let ts = data.stats(&trial, lambda, false);
+                let slack = 16.0 * f64::EPSILON * st.loss.abs();
+                if ts.loss.is_finite() && ts.loss <= st.loss + 1e-4 * t * slope + slack {
+                    accepted = Some((trial, ts));
+                    break;
+                }
+                t *= 0.5;
+            }
+            let Some((nb, ns)) = accepted else {
+                if gmax <= self.tol.sqrt() {
+                    return Ok((beta, iter));
+                }
+                return Err(SegError::NotConverged {
+                    model: "LogisticChurn".into(),
+                    iterations: iter,
+                    grad_norm: gmax,
+                    reason: "line search failed to decrease the objective".into(),
+                });
+            };
+            let sv: Vec<f64> = nb.iter().zip(&beta).map(|(a, b)| a - b).collect();
+            let yv: Vec<f64> = ns.grad.iter().zip(&st.grad).map(|(a, b)| a - b).collect();
+            let sy = dot(&sv, &yv);
+            if sy > f64::EPSILON * dot(&yv, &yv) {
+                if hist.len() == MEMORY {
+                    hist.pop_front();
+                }
+                hist.push_back((sv, yv, 1.0 / sy));
+            }
+            beta = nb;
+            st = ns;
+        }
     }
 }
 
-/// Column means and population standard deviations (zero std → 1), chunked and merged in order.
+/// Column means and population standard deviations (constant columns → 1), chunked and
+/// merged in order.
 fn column_scaling(x: ArrayView2<f64>) -> (Vec<f64>, Vec<f64>) {
     let n = x.nrows();
     let d = x.ncols();
@@ -312,12 +492,16 @@ fn column_scaling(x: ArrayView2<f64>) -> (Vec<f64>, Vec<f64>) {
             *m += v;
         }
     }
+    // constant features (variance within rounding of zero, scikit-learn's rule) keep scale 1
+    let nf = n as f64;
     let scale = var
         .iter()
-        .map(|v| {
-            let sd = (v / n as f64).sqrt();
-            if sd > 10.0 * f64::EPSILON * 1.0f64.max(sd) && sd.is_finite() && sd > 0.0 {
-                sd
+        .zip(&mean)
+        .map(|(v, m)| {
+            let var = v / nf;
+            let bound = (nf * m.abs() * f64::EPSILON).powi(2);
+            if var > bound && var > 0.0 {
+                var.sqrt()
             } else {
                 1.0
             }
@@ -339,14 +523,16 @@ fn chunked<T: Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
 /// (row-major, `(d+1) x (d+1)`, intercept last).
 #[derive(Debug, Clone)]
 struct Stats {
+    has_hessian: bool,
     loss: f64,
     grad: Vec<f64>,
     hess: Vec<f64>,
 }
 
 impl Stats {
-    fn zeros(d1: usize) -> Self {
+    fn zeros(d1: usize, has_hessian: bool) -> Self {
         Stats {
+            has_hessian,
             loss: 0.0,
             grad: vec![0.0; d1],
             hess: vec![0.0; d1 * d1],
@@ -368,63 +554,46 @@ struct Data<'a> {
     y: &'a [bool],
     w: &'a [f64],
     mean: &'a [f64],
-    scale: &'a [f64],
+    inv_scale: &'a [f64],
 }
 
 impl Data<'_> {
-    /// Partial statistics of rows `lo..hi` at `beta`.
+    /// Partial statistics of rows `lo..hi` at `beta`. Each row adds to the gradient and to the
+    /// lower triangle of the Hessian by axpy updates (rows in order: deterministic and
+    /// vectorisable); the upper triangle is filled in by [`Data::stats`].
     fn partial(&self, lo: usize, hi: usize, beta: &[f64], hessian: bool) -> Stats {
         let d = self.x.ncols();
         let d1 = d + 1;
-        let m = hi - lo;
-        // column-major standardised chunk, intercept column last
-        let mut z = vec![0.0; d1 * m];
-        for (i, r) in self
+        let mut st = Stats::zeros(d1, hessian);
+        let mut v = vec![0.0; d1];
+        v[d] = 1.0;
+        for (k, r) in self
             .x
             .slice_axis(ndarray::Axis(0), (lo..hi).into())
             .outer_iter()
             .enumerate()
         {
-            for (j, v) in r.iter().enumerate() {
-                z[j * m + i] = (v - self.mean[j]) / self.scale[j];
+            let row = lo + k;
+            for (j, x) in r.iter().enumerate() {
+                v[j] = (x - self.mean[j]) * self.inv_scale[j];
             }
-            z[d * m + i] = 1.0;
-        }
-        let mut eta = vec![beta[d]; m];
-        for j in 0..d {
-            let col = &z[j * m..(j + 1) * m];
-            let b = beta[j];
-            for (e, v) in eta.iter_mut().zip(col) {
-                *e += b * v;
-            }
-        }
-        let mut st = Stats::zeros(d1);
-        let mut resid = vec![0.0; m];
-        let mut hw = vec![0.0; m];
-        for i in 0..m {
-            let row = lo + i;
+            let e = beta[d] + dot(&v[..d], &beta[..d]);
             let s = self.w[row];
-            let e = eta[i];
             let yi = if self.y[row] { 1.0 } else { 0.0 };
             st.loss += s * (log1pexp(e) - yi * e);
             let p = sigmoid(e);
-            resid[i] = s * (p - yi);
-            hw[i] = s * p * (1.0 - p);
-        }
-        for j in 0..d1 {
-            st.grad[j] = dot(&z[j * m..(j + 1) * m], &resid);
-        }
-        if hessian {
-            let mut hz = vec![0.0; m];
-            for a in 0..d1 {
-                let za = &z[a * m..(a + 1) * m];
-                for ((h, v), w) in hz.iter_mut().zip(za).zip(&hw) {
-                    *h = v * w;
-                }
-                for b in 0..=a {
-                    let v = dot(&hz, &z[b * m..(b + 1) * m]);
-                    st.hess[a * d1 + b] = v;
-                    st.hess[b * d1 + a] = v;
+            let resid = s * (p - yi);
+            for (g, x) in st.grad.iter_mut().zip(&v) {
+                *g += resid * x;
+            }
+            if hessian {
+                let hw = s * p * (1.0 - p);
+                for a in 0..d1 {
+                    let c = hw * v[a];
+                    let hrow = &mut st.hess[a * d1..a * d1 + a + 1];
+                    for (h, x) in hrow.iter_mut().zip(&v[..=a]) {
+                        *h += c * x;
+                    }
                 }
             }
         }
@@ -435,9 +604,16 @@ impl Data<'_> {
     fn stats(&self, beta: &[f64], lambda: f64, hessian: bool) -> Stats {
         let d1 = beta.len();
         let parts = chunked(self.x.nrows(), |lo, hi| self.partial(lo, hi, beta, hessian));
-        let mut st = Stats::zeros(d1);
+        let mut st = Stats::zeros(d1, hessian);
         for p in &parts {
             st.merge(p);
+        }
+        if hessian {
+            for a in 0..d1 {
+                for b in 0..a {
+                    st.hess[b * d1 + a] = st.hess[a * d1 + b];
+                }
+            }
         }
         #[allow(clippy::needless_range_loop)]
         for j in 0..d1 - 1 {
@@ -450,6 +626,15 @@ impl Data<'_> {
 }
 
 /// A fitted logistic churn model.
+///
+/// ```
+/// use ndarray::array;
+/// use segcore::churn::LogisticChurn;
+/// let x = array![[0.0], [1.0], [2.0], [3.0]];
+/// let m = LogisticChurn::params().fit(x.view(), &[false, true, false, true], None).unwrap();
+/// let back: LogisticChurn = segcore::model::from_json(&segcore::model::to_json(&m).unwrap()).unwrap();
+/// assert_eq!(back, m);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogisticChurn {
     coef: Vec<f64>,

@@ -160,7 +160,12 @@ pub fn brier_score(y: &[bool], proba: &[f64]) -> Result<f64> {
     Ok(s / y.len() as f64)
 }
 
-/// One row of a calibration table.
+/// One row of a calibration table (see [`calibration_table`]).
+///
+/// ```
+/// let t = segcore::churn::metrics::calibration_table(&[true; 10], &[0.9; 10]).unwrap();
+/// assert_eq!(t[0].observed_rate, 1.0);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationBin {
     /// 0-based bin, from the lowest predicted probabilities (0) to the highest.
@@ -212,7 +217,12 @@ pub fn calibration_table(y: &[bool], proba: &[f64]) -> Result<Vec<CalibrationBin
     Ok(out)
 }
 
-/// Targeting quality of the customers with the highest scores.
+/// Targeting quality of the customers with the highest scores (see [`lift_at`]).
+///
+/// ```
+/// let l = segcore::churn::metrics::lift_at(&[true, false], &[0.9, 0.1], 0.5).unwrap();
+/// assert_eq!((l.n_selected, l.lift), (1, 2.0));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Lift {
     /// Fraction of customers targeted, e.g. 0.1 for the top 10%.
@@ -268,7 +278,12 @@ pub fn lift_at(y: &[bool], scores: &[f64], fraction: f64) -> Result<Lift> {
     })
 }
 
-/// All churn metrics for one set of probabilities.
+/// All churn metrics for one set of probabilities (see [`report`]).
+///
+/// ```
+/// let r = segcore::churn::metrics::report(&[true, false], &[0.9, 0.1]).unwrap();
+/// assert_eq!(r.pr_auc, 1.0);
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChurnReport {
     /// ROC AUC.

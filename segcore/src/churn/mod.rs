@@ -14,6 +14,7 @@
 //! assert_eq!(m.predict_proba(x.view()).unwrap().len(), 4);
 //! ```
 
+pub mod dataset;
 pub mod explain;
 pub mod gbt;
 mod input;
@@ -22,5 +23,5 @@ pub mod logistic;
 pub mod metrics;
 
 pub use explain::{Driver, ExplainableChurn, Explanation, RiskBand, RiskBands};
-// pub use gbt::{GradientBoostingChurn, GradientBoostingChurnParams};
-pub use logistic::{ClassWeight, LogisticChurn, LogisticChurnParams};
+pub use gbt::{GradientBoostingChurn, GradientBoostingChurnParams};
+pub use logistic::{ClassWeight, LogisticChurn, LogisticChurnParams, Solver};

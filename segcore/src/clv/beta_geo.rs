@@ -35,48 +35,9 @@ pub struct BetaGeoParams {
     pub initial: Option<[f64; 4]>,
 }
 
+mle_setters!(BetaGeoParams, BetaGeo, 4, "[0.5, 5.0, 1.0, 2.0]");
+
 impl BetaGeoParams {
-    /// Sets the L2 penalty on the parameters.
-    ///
-    /// ```
-    /// assert_eq!(segcore::clv::BetaGeo::params().l2(0.5).settings.l2, 0.5);
-    /// ```
-    pub fn l2(mut self, l2: f64) -> Self {
-        self.settings.l2 = l2;
-        self
-    }
-
-    /// Sets the maximum number of iterations.
-    ///
-    /// ```
-    /// assert_eq!(segcore::clv::BetaGeo::params().max_iter(9).settings.max_iter, 9);
-    /// ```
-    pub fn max_iter(mut self, n: usize) -> Self {
-        self.settings.max_iter = n;
-        self
-    }
-
-    /// Sets the gradient tolerance.
-    ///
-    /// ```
-    /// assert_eq!(segcore::clv::BetaGeo::params().tol(1e-6).settings.tol, 1e-6);
-    /// ```
-    pub fn tol(mut self, tol: f64) -> Self {
-        self.settings.tol = tol;
-        self
-    }
-
-    /// Sets the starting values `[r, alpha, a, b]`.
-    ///
-    /// ```
-    /// let p = segcore::clv::BetaGeo::params().initial([0.5, 5.0, 1.0, 2.0]);
-    /// assert!(p.initial.is_some());
-    /// ```
-    pub fn initial(mut self, v: [f64; 4]) -> Self {
-        self.initial = Some(v);
-        self
-    }
-
     /// Fits the model by maximum likelihood on the compressed summary.
     ///
     /// ```

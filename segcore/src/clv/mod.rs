@@ -14,13 +14,60 @@
 //! assert!(p.iter().all(|v| (0.0..=1.0).contains(v)));
 //! ```
 
+/// Generates the builder setters shared by the maximum-likelihood models.
+macro_rules! mle_setters {
+    ($params:ident, $model:ident, $n:literal, $example:literal) => {
+        impl $params {
+            #[doc = concat!("Sets the L2 penalty on the natural-scale parameters.\n\n```\nlet p = segcore::clv::",
+                stringify!($model), "::params().l2(0.5);\nassert_eq!(p.settings.l2, 0.5);\n```")]
+            pub fn l2(mut self, l2: f64) -> Self {
+                self.settings.l2 = l2;
+                self
+            }
+
+            #[doc = concat!("Sets the maximum number of iterations.\n\n```\nlet p = segcore::clv::",
+                stringify!($model), "::params().max_iter(9);\nassert_eq!(p.settings.max_iter, 9);\n```")]
+            pub fn max_iter(mut self, n: usize) -> Self {
+                self.settings.max_iter = n;
+                self
+            }
+
+            #[doc = concat!("Sets the gradient tolerance.\n\n```\nlet p = segcore::clv::",
+                stringify!($model), "::params().tol(1e-6);\nassert_eq!(p.settings.tol, 1e-6);\n```")]
+            pub fn tol(mut self, tol: f64) -> Self {
+                self.settings.tol = tol;
+                self
+            }
+
+            #[doc = concat!("Sets the starting values (natural scale, all > 0).\n\n```\nlet p = segcore::clv::",
+                stringify!($model), "::params().initial(", $example, ");\nassert!(p.initial.is_some());\n```")]
+            pub fn initial(mut self, v: [f64; $n]) -> Self {
+                self.initial = Some(v);
+                self
+            }
+        }
+    };
+}
+
 pub mod beta_geo;
+pub mod beta_geo_beta_binom;
+pub mod from_logs;
+pub mod gamma_gamma;
+pub mod modified_beta_geo;
 pub mod optim;
+pub mod pareto_nbd;
+pub mod simulate;
 pub mod special;
 pub mod summary;
 pub mod transaction;
+pub mod value;
 
 pub use beta_geo::{BetaGeo, BetaGeoParams};
+pub use beta_geo_beta_binom::{BetaGeoBetaBinom, BetaGeoBetaBinomParams};
+pub use gamma_gamma::{GammaGamma, GammaGammaParams};
+pub use modified_beta_geo::{ModifiedBetaGeo, ModifiedBetaGeoParams};
 pub use optim::{FitReport, LogLikStats, OptimSettings};
+pub use pareto_nbd::{ParetoNbd, ParetoNbdParams};
 pub use summary::{RfmSummary, SummaryBatch, WeightedSummary};
 pub use transaction::TransactionModel;
+pub use value::{customer_lifetime_value, customer_lifetime_value_for, DiscountConvention};

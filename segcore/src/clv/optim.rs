@@ -91,6 +91,23 @@ where
     total
 }
 
+/// Evaluates `partial` on fixed-size index ranges `[lo, hi)` of `0..n` in parallel and
+/// merges them in range order.
+pub(crate) fn sum_ranges<F>(n: usize, n_params: usize, partial: F) -> LogLikStats
+where
+    F: Fn(std::ops::Range<usize>) -> LogLikStats + Sync,
+{
+    let parts: Vec<LogLikStats> = (0..n.div_ceil(CHUNK_ROWS))
+        .into_par_iter()
+        .map(|k| partial(k * CHUNK_ROWS..((k + 1) * CHUNK_ROWS).min(n)))
+        .collect();
+    let mut total = LogLikStats::zero(n_params);
+    for p in &parts {
+        total.merge(p);
+    }
+    total
+}
+
 /// Settings of the optimiser, shared by the model builders.
 ///
 /// ```
@@ -431,7 +448,7 @@ where
 {
     let mut out = Vec::with_capacity(theta.len());
     for j in 0..theta.len() {
-        let h = 1e-6 * theta[j].abs().max(1e-3);
+        let h = 1e-5 * theta[j].abs().max(1e-3);
         let mut up = theta.to_vec();
         let mut dn = theta.to_vec();
         up[j] += h;

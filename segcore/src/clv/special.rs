@@ -239,6 +239,11 @@ fn hyp_series(a: f64, b: f64, c: f64, z: f64) -> Result<(f64, f64)> {
     })
 }
 
+/// Largest number of series terms summed by [`ln_hyp2f1_a1_grad`] (used inside likelihood
+/// fits, where a bounded cost per customer matters more than reaching degenerate parameter
+/// regions: past this the optimiser treats the point as infeasible).
+pub const HYP2F1_GRAD_MAX_TERMS: usize = 20_000;
+
 /// `ln 2F1(a, b; a + 1; z)` and its partial derivatives `(∂/∂a, ∂/∂b, ∂/∂z)` of the log, for
 /// `a, b > 0` and `0 ≤ z < 1` — the form that appears in the Pareto/NBD likelihood.
 ///
@@ -268,7 +273,7 @@ pub fn ln_hyp2f1_a1_grad(a: f64, b: f64, z: f64) -> Result<(f64, f64, f64, f64)>
     let (mut sbp, mut sc) = (0.0, 0.0); // running sums of 1/(bp+j), 1/(c+j)
     let (mut d_bp, mut d_c, mut d_z) = (0.0, 0.0, 0.0); // sums of term * dlog(term)
     let mut converged = false;
-    for k in 0..HYP2F1_MAX_TERMS {
+    for k in 0..HYP2F1_GRAD_MAX_TERMS {
         let kf = k as f64;
         let ratio = (bp + kf) / (c + kf) * z;
         sbp += 1.0 / (bp + kf);

@@ -12,7 +12,7 @@ use crate::{Result, SegError};
 /// use segcore::data::EventKind;
 /// assert_eq!(EventKind::parse("add_to_cart"), EventKind::AddToCart);
 /// assert_eq!(EventKind::parse("Email Open"), EventKind::EmailOpen);
-/// assert_eq!(EventKind::parse("wishlist"), EventKind::Other("wishlist".into()));
+/// assert_eq!(EventKind::parse("Wishlist"), EventKind::Other("wishlist".into()));
 /// assert_eq!(EventKind::Shipping.as_str(), "shipping");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -87,7 +87,7 @@ impl EventKind {
             .collect();
         match STANDARD_KINDS.iter().position(|k| *k == norm) {
             Some(i) => Self::from_code(i as u16, &[]).unwrap_or(EventKind::Other(norm)),
-            None => EventKind::Other(s.trim().to_string()),
+            None => EventKind::Other(norm),
         }
     }
 
@@ -524,6 +524,7 @@ impl EventsBuilder {
             };
             kind.push(code);
         }
+        self.customer.validate("customer_id")?;
         let (customers, customer) = CustomerIndex::build(&self.customer);
         let cat = |v: Option<Vec<String>>| v.map(|v| Categorical::from_strings(&v));
         let mut ev = Events {

@@ -303,6 +303,7 @@ impl FeedbackBuilder {
             scale.push(sc);
         }
         let timestamp = self.timestamp.to_seconds("timestamp")?;
+        self.customer.validate("customer_id")?;
         let (customers, customer) = CustomerIndex::build(&self.customer);
         let topic = self.topic.map(|t| Categorical::from_strings(&t));
         let mut seen = rustc_hash::FxHashSet::default();

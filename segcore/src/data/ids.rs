@@ -22,6 +22,22 @@ pub enum IdColumn {
 }
 
 impl IdColumn {
+    /// Checks that no string id is empty (or only white space).
+    ///
+    /// ```
+    /// use segcore::data::IdColumn;
+    /// let e = IdColumn::from(vec!["a", " "]).validate("customer_id").unwrap_err();
+    /// assert_eq!(e.to_string(), "column `customer_id`, row 1: empty customer id");
+    /// ```
+    pub fn validate(&self, column: &str) -> Result<()> {
+        if let IdColumn::Str(v) = self {
+            if let Some(row) = v.iter().position(|s| s.trim().is_empty()) {
+                return Err(SegError::invalid(column, row, "empty customer id"));
+            }
+        }
+        Ok(())
+    }
+
     /// Number of rows.
     ///
     /// ```

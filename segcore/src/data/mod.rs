@@ -6,11 +6,14 @@
 //! [`Groups`] walks them customer by customer.
 
 pub mod columns;
+pub mod csv;
+pub mod datasets;
 pub mod events;
 pub mod feedback;
 pub mod group;
 pub mod ids;
 pub mod logs;
+pub mod synthetic;
 pub mod time;
 pub mod transactions;
 

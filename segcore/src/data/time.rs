@@ -278,6 +278,7 @@ fn in_range(t: i64) -> Option<i64> {
 /// assert_eq!(parse_time("1970-01-02 00:00:01Z", TimeFormat::IsoDateTime), Some(86_401));
 /// assert_eq!(parse_time("1997-02-30", TimeFormat::Auto), None);
 /// assert_eq!(parse_time("3000-01-01", TimeFormat::Auto), None);
+/// assert_eq!(parse_time("86400000", TimeFormat::Auto), Some(86_400_000)); // not a date: epoch
 /// ```
 pub fn parse_time(s: &str, format: TimeFormat) -> Option<i64> {
     let s = s.trim();
@@ -299,7 +300,7 @@ pub fn parse_time(s: &str, format: TimeFormat) -> Option<i64> {
             } else if b.len() > 10 && b.get(4) == Some(&b'-') {
                 parse_iso_datetime(b)
             } else if b.len() == 8 && b.iter().all(u8::is_ascii_digit) {
-                parse_time(s, TimeFormat::Yyyymmdd)
+                parse_time(s, TimeFormat::Yyyymmdd).or_else(|| parse_epoch(s))
             } else {
                 parse_epoch(s)
             }

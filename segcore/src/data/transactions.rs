@@ -389,6 +389,7 @@ impl TransactionsBuilder {
             }
         }
         let timestamp = self.timestamp.to_seconds("timestamp")?;
+        self.customer.validate("customer_id")?;
         let (customers, customer) = CustomerIndex::build(&self.customer);
         let cat = |v: Option<Vec<String>>| v.map(|v| Categorical::from_strings(&v));
         let mut tx = Transactions {

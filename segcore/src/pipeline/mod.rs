@@ -1,5 +1,7 @@
 //! The end-to-end pipeline: logs in, one customer table, segment profiles and fitted models out.
 
+pub mod segmenter;
 pub mod table;
 
+pub use segmenter::{Segmentation, Segmenter, SegmenterParams};
 pub use table::{Column, CustomerTable};

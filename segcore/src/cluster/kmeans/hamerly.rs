@@ -35,6 +35,7 @@ pub(crate) fn run(data: &Data, init: Vec<f64>, k: usize, max_iter: usize, tol: f
     let mut upper = vec![f64::INFINITY; n];
     let mut lower = vec![0.0f64; n];
     let mut n_iter = 0;
+    let mut strict = false;
     for it in 0..max_iter {
         // half the distance from each centre to its nearest other centre
         let mut s = vec![f64::INFINITY; k];
@@ -121,9 +122,10 @@ pub(crate) fn run(data: &Data, init: Vec<f64>, k: usize, max_iter: usize, tol: f
             });
         centres = new;
         n_iter = it + 1;
+        strict = !first && acc.changed == 0 && shift == 0.0;
         if (!first && acc.changed == 0) || shift <= tol {
             break;
         }
     }
-    super::finish(data, centres, labels, k, n_iter)
+    super::finish(data, centres, labels, strict, n_iter)
 }

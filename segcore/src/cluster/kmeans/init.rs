@@ -56,14 +56,29 @@ pub(crate) fn kmeans_plus_plus(data: &Data, k: usize, rng: &mut ChaCha8Rng) -> V
     };
     centres.extend_from_slice(&x[first * d..(first + 1) * d]);
     let c0 = centres.clone();
-    let mut closest: Vec<f64> = x.par_chunks(d).map(|r| sq_dist(r, &c0)).collect();
+    let mut closest = vec![f64::INFINITY; n];
+    // distances to the newest centre, folded into `closest`, and the per-chunk potentials
+    let update = |closest: &mut [f64], cand: &[f64]| -> Vec<f64> {
+        closest
+            .par_chunks_mut(CHUNK)
+            .zip(x.par_chunks(CHUNK * d))
+            .zip(w.par_chunks(CHUNK))
+            .map(|((cc, xc), wc)| {
+                let mut s = 0.0;
+                for ((cl, r), wi) in cc.iter_mut().zip(xc.chunks_exact(d)).zip(wc) {
+                    let dist = sq_dist(r, cand);
+                    if dist < *cl {
+                        *cl = dist;
+                    }
+                    s += wi * *cl;
+                }
+                s
+            })
+            .collect()
+    };
+    let mut chunk_sums = update(&mut closest, &c0);
     let n_trials = 2 + (k as f64).ln().floor() as usize;
     for _ in 1..k {
-        let chunk_sums: Vec<f64> = closest
-            .par_chunks(CHUNK)
-            .zip(w.par_chunks(CHUNK))
-            .map(|(c, wc)| c.iter().zip(wc).map(|(a, b)| a * b).sum::<f64>())
-            .collect();
         let pot: f64 = chunk_sums.iter().sum();
         let cands: Vec<usize> = (0..n_trials)
             .map(|_| {
@@ -104,10 +119,7 @@ pub(crate) fn kmeans_plus_plus(data: &Data, k: usize, rng: &mut ChaCha8Rng) -> V
         }
         let bi = cands[best];
         let cand = x[bi * d..(bi + 1) * d].to_vec();
-        closest
-            .par_iter_mut()
-            .zip(x.par_chunks(d))
-            .for_each(|(cl, r)| *cl = cl.min(sq_dist(r, &cand)));
+        chunk_sums = update(&mut closest, &cand);
         centres.extend_from_slice(&cand);
     }
     centres

@@ -107,14 +107,17 @@ pub(crate) fn run(data: &Data, init: Vec<f64>, k: usize, max_iter: usize, tol: f
     let mut centres = init;
     let mut labels = vec![usize::MAX; data.n];
     let mut n_iter = 0;
+    let mut strict = false;
     for it in 0..max_iter {
         let mut acc = assign_accumulate(data, &centres, k, &mut labels);
         let (new, shift) = update_centres(data, &mut acc, &labels, &centres, k);
         centres = new;
         n_iter = it + 1;
+        // no label changed: the new centres equal the old ones and the labels are final
+        strict = acc.changed == 0 && shift == 0.0;
         if acc.changed == 0 || shift <= tol {
             break;
         }
     }
-    super::finish(data, centres, labels, k, n_iter)
+    super::finish(data, centres, labels, strict, n_iter)
 }

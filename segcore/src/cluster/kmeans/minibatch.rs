@@ -299,7 +299,7 @@ impl MiniBatchKMeansParams {
                 break;
             }
         }
-        let out = finish(&data, centres, vec![0; n], k, steps);
+        let out = finish(&data, centres, vec![0; n], false, steps);
         if !out.inertia.is_finite() {
             return Err(SegError::Numerical {
                 context: "MiniBatchKMeans".into(),

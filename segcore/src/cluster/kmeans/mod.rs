@@ -23,8 +23,10 @@ mod hamerly;
 mod init;
 mod lloyd;
 pub mod minibatch;
+mod stats;
 
 pub use minibatch::{MiniBatchKMeans, MiniBatchKMeansParams};
+pub use stats::KMeansStats;
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use rand::SeedableRng;
@@ -296,15 +298,37 @@ pub(crate) fn relocate_empty(
     }
 }
 
-/// Final assignment with the final centres and the inertia of that assignment.
+/// Final assignment with the final centres and the inertia of that assignment. When
+/// `consistent` (the last iteration changed no label, so the centres are the means of the
+/// current labels and each row is already at its nearest centre) only the inertia is computed.
 pub(crate) fn finish(
     data: &Data,
     centres: Vec<f64>,
     mut labels: Vec<usize>,
-    k: usize,
+    consistent: bool,
     n_iter: usize,
 ) -> RunOut {
     let d = data.d;
+    if consistent {
+        let parts: Vec<f64> = labels
+            .par_chunks(CHUNK)
+            .zip(data.x.par_chunks(CHUNK * d))
+            .zip(data.w.par_chunks(CHUNK))
+            .map(|((lab, xc), wc)| {
+                lab.iter()
+                    .zip(xc.chunks_exact(d))
+                    .zip(wc)
+                    .map(|((&l, r), wi)| wi * sq_dist(r, &centres[l * d..(l + 1) * d]))
+                    .sum::<f64>()
+            })
+            .collect();
+        return RunOut {
+            inertia: parts.iter().sum(),
+            centres,
+            labels,
+            n_iter,
+        };
+    }
     let parts: Vec<f64> = labels
         .par_chunks_mut(CHUNK)
         .zip(data.x.par_chunks(CHUNK * d))
@@ -319,7 +343,6 @@ pub(crate) fn finish(
             s
         })
         .collect();
-    let _ = k;
     RunOut {
         inertia: parts.iter().sum(),
         centres,

@@ -1,0 +1,402 @@
+"""DataFrame conversion: pandas / polars / pyarrow / dict of arrays in, plain columns out.
+
+Inputs are read column by column into numpy (no per-row Python loop for numeric or
+datetime data), then shaped for the core:
+
+* ids: int64 array (integer ids, integral floats) or a list of ``str``;
+* times: int64 UTC seconds (from ``datetime64`` of any unit, tz-aware converted to UTC,
+  ``datetime.date``/``datetime`` objects, or integer epoch seconds) or a list of ``str``
+  that the core parses (ISO 8601, ``YYYYMMDD``, epoch seconds);
+* values: float64 arrays; flags: bool arrays; categories: lists of ``str`` (``""`` = missing).
+
+Outputs are DataFrames of the input's kind: polars in, polars out; anything else gives
+pandas. pandas, polars and pyarrow are imported only when used.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from typing import Any, Optional
+
+import numpy as np
+
+from . import _segcore
+
+__all__ = ["frame_kind", "get_column", "ids", "times", "floats", "bools", "strings"]
+
+_EPOCH = _dt.datetime(1970, 1, 1)
+_EPOCH_DATE = _dt.date(1970, 1, 1)
+_SECOND = _dt.timedelta(seconds=1)
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def frame_kind(data: Any) -> str:
+    """``"pandas"``, ``"polars"``, ``"arrow"`` or ``"dict"``; TypeError for anything else."""
+    mod = type(data).__module__ or ""
+    if mod.startswith("polars"):
+        return "polars"
+    if mod.startswith("pandas") and hasattr(data, "columns"):
+        return "pandas"
+    if mod.startswith("pyarrow") and hasattr(data, "column_names"):
+        return "arrow"
+    if isinstance(data, Mapping):
+        return "dict"
+    raise TypeError(
+        "expected a pandas DataFrame, a polars DataFrame, a pyarrow Table or a dict of "
+        f"arrays, got {type(data).__name__}"
+    )
+
+
+def prepare(data: Any) -> Any:
+    """Collects a polars LazyFrame; other inputs are returned as they are."""
+    mod = type(data).__module__ or ""
+    if mod.startswith("polars") and type(data).__name__ == "LazyFrame":
+        return data.collect()
+    return data
+
+
+def column_names(data: Any, kind: str) -> list:
+    if kind == "arrow":
+        return list(data.column_names)
+    if kind == "dict":
+        return list(data.keys())
+    return [str(c) for c in data.columns]
+
+
+def has_column(data: Any, kind: str, name: str) -> bool:
+    return name in column_names(data, kind)
+
+
+def get_column(data: Any, kind: str, name: str, param: str, log: str) -> np.ndarray:
+    """The column ``name`` as a numpy array; missing values are NaN / NaT / None."""
+    if not has_column(data, kind, name):
+        cols = ", ".join(map(str, column_names(data, kind)))
+        raise _segcore._invalid_parameter(
+            param, f"column `{name}` not found in {log} (columns: {cols})"
+        )
+    if kind == "arrow":
+        return _arrow_to_numpy(data.column(name))
+    return to_numpy(data[name])
+
+
+def length(data: Any, kind: str) -> int:
+    if kind == "arrow":
+        return data.num_rows
+    if kind == "dict":
+        for v in data.values():
+            return len(v)
+        return 0
+    return len(data)
+
+
+# --------------------------------------------------------------------------- to numpy
+
+
+def to_numpy(col: Any) -> np.ndarray:
+    """Any column-like object as a 1-D numpy array with NaN / NaT / None for missing."""
+    mod = type(col).__module__ or ""
+    if mod.startswith("pandas"):
+        return _pandas_to_numpy(col)
+    if mod.startswith("polars"):
+        return _polars_to_numpy(col)
+    if mod.startswith("pyarrow"):
+        return _arrow_to_numpy(col)
+    arr = np.asarray(col)
+    if arr.ndim != 1:
+        arr = arr.reshape(-1) if arr.ndim == 0 else arr
+    if arr.ndim != 1:
+        raise _segcore._invalid_parameter("column", f"expected a 1-D column, got shape {arr.shape}")
+    return arr
+
+
+def _pandas_to_numpy(s: Any) -> np.ndarray:
+    import pandas as pd
+
+    if isinstance(s, pd.Index):
+        s = pd.Series(s)
+    dtype = s.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = np.asarray(s.cat.codes.to_numpy(), dtype=np.int64)
+        cats = _pandas_to_numpy(pd.Series(s.cat.categories))
+        if (codes < 0).any():
+            out = cats.astype(object)[np.where(codes < 0, 0, codes)]
+            out[codes < 0] = None
+            return out
+        return cats[codes]
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert(None).to_numpy()
+    if isinstance(dtype, np.dtype):
+        return s.to_numpy()
+    # extension dtypes: nullable ints / floats / booleans, strings, arrow-backed
+    kind = getattr(dtype, "kind", "O")
+    has_na = bool(s.isna().any())
+    if kind in "iu":
+        return s.to_numpy(dtype=np.float64, na_value=np.nan) if has_na else s.to_numpy(np.int64)
+    if kind == "f":
+        return s.to_numpy(dtype=np.float64, na_value=np.nan)
+    if kind == "b":
+        return s.to_numpy(dtype=object, na_value=None) if has_na else s.to_numpy(bool)
+    if kind == "M":
+        return s.to_numpy(dtype="datetime64[ns]", na_value=np.datetime64("NaT"))
+    return s.to_numpy(dtype=object, na_value=None)
+
+
+def _polars_to_numpy(s: Any) -> np.ndarray:
+    import polars as pl
+
+    dtype = s.dtype
+    if dtype == pl.Categorical or isinstance(dtype, pl.Enum):
+        s = s.cast(pl.String)
+    if s.dtype == pl.Boolean and s.null_count() > 0:
+        return np.asarray(s.to_list(), dtype=object)
+    return s.to_numpy()
+
+
+def _arrow_to_numpy(col: Any) -> np.ndarray:
+    import pyarrow as pa
+
+    if isinstance(col, pa.ChunkedArray):
+        if pa.types.is_dictionary(col.type):
+            col = col.cast(col.type.value_type)
+        if col.num_chunks == 1:
+            col = col.chunk(0)
+        else:
+            col = col.combine_chunks()
+    if pa.types.is_dictionary(col.type):
+        col = col.cast(col.type.value_type)
+    if pa.types.is_boolean(col.type) and col.null_count > 0:
+        return np.asarray(col.to_pylist(), dtype=object)
+    return col.to_numpy(zero_copy_only=False)
+
+
+# --------------------------------------------------------------------------- missing values
+
+
+def _is_missing(x: Any) -> bool:
+    if x is None:
+        return True
+    try:
+        return bool(x != x)  # NaN, NaT
+    except (TypeError, ValueError):
+        return False
+
+
+def _first_missing(arr: np.ndarray) -> Optional[int]:
+    k = arr.dtype.kind
+    if k == "f":
+        bad = np.isnan(arr)
+    elif k in "Mm":
+        bad = np.isnat(arr)
+    elif k == "O":
+        bad = np.fromiter((_is_missing(x) for x in arr), dtype=bool, count=len(arr))
+    else:
+        return None
+    if bad.any():
+        return int(np.argmax(bad))
+    return None
+
+
+def _missing_error(column: str, row: int, what: str) -> Exception:
+    return _segcore._invalid_value(column, row, f"missing {what}")
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def ids(arr: np.ndarray, column: str):
+    """Customer ids: int64 array or list of str."""
+    k = arr.dtype.kind
+    if k in "iu":
+        if k == "u" and arr.size and arr.max() > np.iinfo(np.int64).max:
+            row = int(np.argmax(arr > np.iinfo(np.int64).max))
+            raise _segcore._invalid_value(column, row, f"id {arr[row]} does not fit in int64")
+        return np.ascontiguousarray(arr, dtype=np.int64)
+    row = _first_missing(arr)
+    if row is not None:
+        raise _missing_error(column, row, "customer id")
+    if k == "f":
+        frac = arr != np.floor(arr)
+        if frac.any():
+            row = int(np.argmax(frac))
+            raise _segcore._invalid_value(column, row, f"id {arr[row]!r} is not an integer")
+        return arr.astype(np.int64)
+    if k in "US":
+        return arr.astype(str).tolist()
+    if k == "O":
+        values = arr.tolist()
+        if all(type(v) is int for v in values):
+            return np.asarray(values, dtype=np.int64)
+        return [v if type(v) is str else str(v) for v in values]
+    if k == "b":
+        raise _segcore._invalid_parameter(column, "boolean customer ids are not supported")
+    return arr.astype(str).tolist()
+
+
+def _seconds_of(x: Any, column: str, row: int) -> int:
+    if isinstance(x, _dt.datetime):
+        if x.tzinfo is not None and x.utcoffset() is not None:
+            x = x.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        else:
+            x = x.replace(tzinfo=None)
+        return (x - _EPOCH) // _SECOND
+    if isinstance(x, _dt.date):
+        return (x - _EPOCH_DATE).days * 86_400
+    if isinstance(x, np.datetime64):
+        return int(x.astype("datetime64[s]").astype(np.int64))
+    raise _segcore._invalid_value(column, row, f"unsupported time value {x!r} ({type(x).__name__})")
+
+
+def times(arr: np.ndarray, column: str):
+    """Timestamps: int64 UTC seconds or a list of str for the core's parser."""
+    k = arr.dtype.kind
+    if k == "M":
+        row = _first_missing(arr)
+        if row is not None:
+            raise _missing_error(column, row, "timestamp")
+        return arr.astype("datetime64[s]").view(np.int64)
+    if k in "iu":
+        return np.ascontiguousarray(arr, dtype=np.int64)
+    if k == "f":
+        row = _first_missing(arr)
+        if row is not None:
+            raise _missing_error(column, row, "timestamp")
+        return np.floor(arr).astype(np.int64)
+    if k in "US":
+        return arr.astype(str).tolist()
+    if k == "O":
+        row = _first_missing(arr)
+        if row is not None:
+            raise _missing_error(column, row, "timestamp")
+        values = arr.tolist()
+        if all(type(v) is str for v in values):
+            return values
+        out = np.empty(len(values), dtype=np.int64)
+        for i, v in enumerate(values):
+            out[i] = _seconds_of(v, column, i)
+        return out
+    raise _segcore._invalid_parameter(column, f"cannot read times of dtype {arr.dtype}")
+
+
+def floats(arr: np.ndarray, column: str) -> np.ndarray:
+    """Float64 values; missing values become NaN (the core decides whether NaN is allowed)."""
+    k = arr.dtype.kind
+    if k in "fiub":
+        return np.ascontiguousarray(arr, dtype=np.float64)
+    if k == "O":
+        out = np.empty(len(arr), dtype=np.float64)
+        for i, v in enumerate(arr.tolist()):
+            if _is_missing(v):
+                out[i] = np.nan
+                continue
+            try:
+                out[i] = float(v)
+            except (TypeError, ValueError):
+                raise _segcore._invalid_value(column, i, f"{v!r} is not a number") from None
+        return out
+    if k in "US":
+        try:
+            return arr.astype(np.float64)
+        except ValueError:
+            for i, v in enumerate(arr.tolist()):
+                try:
+                    float(v)
+                except ValueError:
+                    raise _segcore._invalid_value(column, i, f"{v!r} is not a number") from None
+    raise _segcore._invalid_parameter(column, f"cannot read numbers of dtype {arr.dtype}")
+
+
+def bools(arr: np.ndarray, column: str) -> np.ndarray:
+    """Booleans; numbers must be 0 or 1."""
+    k = arr.dtype.kind
+    if k == "b":
+        return np.ascontiguousarray(arr)
+    if k in "fiuO":
+        row = _first_missing(arr)
+        if row is not None:
+            raise _missing_error(column, row, "flag")
+        if k == "O":
+            arr = np.asarray(arr.tolist())
+            if arr.dtype.kind == "b":
+                return arr
+        ok = (arr == 0) | (arr == 1)
+        if not ok.all():
+            row = int(np.argmax(~ok))
+            raise _segcore._invalid_value(column, row, f"{arr[row]!r} is not a flag (use true/false or 0/1)")
+        return arr.astype(bool)
+    raise _segcore._invalid_parameter(column, f"cannot read flags of dtype {arr.dtype}")
+
+
+def strings(arr: np.ndarray, column: str) -> list:
+    """Category labels as str; missing values become ``""``."""
+    k = arr.dtype.kind
+    if k in "US":
+        return arr.astype(str).tolist()
+    if k in "iub":
+        return arr.astype(str).tolist()
+    if k == "f":
+        out = arr.astype(str).astype(object)
+        out[np.isnan(arr)] = ""
+        return out.tolist()
+    return ["" if _is_missing(v) else (v if type(v) is str else str(v)) for v in arr.tolist()]
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def seconds_to_datetime64(seconds: np.ndarray) -> np.ndarray:
+    """UTC seconds as ``datetime64[ns]``."""
+    return np.asarray(seconds, dtype=np.int64).astype("datetime64[s]").astype("datetime64[ns]")
+
+
+def customer_column(ids_in_order: Any, codes: Optional[np.ndarray] = None) -> np.ndarray:
+    """The customer id column: ids (int64 array or list of str) taken at ``codes``."""
+    if isinstance(ids_in_order, np.ndarray):
+        arr = ids_in_order
+    else:
+        arr = np.asarray(ids_in_order, dtype=object)
+    return arr if codes is None else arr[codes]
+
+
+def decode(codes: np.ndarray, levels: list) -> np.ndarray:
+    """``(codes, levels)`` of a categorical column as an object array, None for missing."""
+    lv = np.asarray(list(levels) + [None], dtype=object)
+    return lv[np.where(codes < 0, len(levels), codes)]
+
+
+def make_frame(kind: str, columns: Mapping, index: Optional[tuple] = None):
+    """A DataFrame of ``kind`` ("pandas" or "polars"). ``index`` is ``(name, values)``:
+    the pandas index, or the first column in polars."""
+    if kind == "polars":
+        import polars as pl
+
+        data = {}
+        if index is not None:
+            data[index[0]] = _polars_values(index[1])
+        for k, v in columns.items():
+            data[k] = _polars_values(v)
+        return pl.DataFrame(data)
+    import pandas as pd
+
+    idx = None
+    if index is not None:
+        idx = pd.Index(_pandas_values(index[1]), name=index[0])
+    return pd.DataFrame({k: _pandas_values(v) for k, v in columns.items()}, index=idx)
+
+
+def _pandas_values(v: Any) -> Any:
+    return v
+
+
+def _polars_values(v: Any) -> Any:
+    if isinstance(v, np.ndarray) and v.dtype == object:
+        return v.tolist()
+    return v
+
+
+def output_kind(data: Any) -> str:
+    """The output kind for an input: polars for polars, otherwise pandas."""
+    mod = type(data).__module__ or ""
+    return "polars" if mod.startswith("polars") else "pandas"

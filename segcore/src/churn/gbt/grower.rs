@@ -1,0 +1,240 @@
+//! Grows one tree leaf-wise (best first) from gradients and hessians (scikit-learn's
+//! `TreeGrower`): the leaf whose best split has the largest gain is split next, until
+//! `max_leaf_nodes` leaves exist or no leaf can be split. Children deeper than `max_depth`,
+//! with fewer than `2 * min_samples_leaf` rows or too little hessian become leaves. Only the
+//! smaller child's histogram is built; the sibling's is the parent's minus it.
+
+use rayon::prelude::*;
+
+use super::binning::{BinMapper, Binned, MISSING_BIN};
+use super::histogram::{self, Hist, N_BINS};
+use super::split::{best_split, node_value, SplitContext, SplitInfo, MIN_HESSIAN_TO_SPLIT};
+use super::tree::{Node, Tree};
+
+/// Rows per chunk when partitioning a node (fixed: the result is independent of threads).
+const PARTITION_CHUNK: usize = 16_384;
+
+/// Tree-shape settings.
+pub(crate) struct GrowParams {
+    pub max_leaf_nodes: Option<usize>,
+    pub max_depth: Option<usize>,
+    pub min_samples_leaf: u32,
+    pub l2: f64,
+    pub learning_rate: f64,
+}
+
+struct Candidate {
+    node: usize,
+    start: usize,
+    end: usize,
+    depth: usize,
+    g: f64,
+    h: f64,
+    n: u32,
+    hist: Hist,
+    split: SplitInfo,
+}
+
+/// Grows a tree; adds each training row's leaf value to `raw`.
+pub(crate) struct Grower<'a> {
+    pub binned: &'a Binned,
+    pub mapper: &'a BinMapper,
+    pub n_bins_non_missing: &'a [usize],
+    pub params: &'a GrowParams,
+}
+
+fn totals(hist: &Hist) -> (f64, f64, u32) {
+    // feature 0 holds every row of the node once
+    hist[..N_BINS]
+        .iter()
+        .fold((0.0, 0.0, 0), |(g, h, n), b| (g + b.g, h + b.h, n + b.n))
+}
+
+/// Stable partition of `rows` into (goes left, goes right), in fixed chunks merged in order.
+fn partition(rows: &mut [u32], col: &[u8], split: &SplitInfo) {
+    let goes_left = |b: u8| {
+        if b == MISSING_BIN {
+            split.missing_left
+        } else {
+            b <= split.bin
+        }
+    };
+    let parts: Vec<(Vec<u32>, Vec<u32>)> = rows
+        .par_chunks(PARTITION_CHUNK)
+        .map(|c| {
+            let mut l = Vec::with_capacity(c.len());
+            let mut r = Vec::with_capacity(c.len());
+            for &i in c {
+                if goes_left(col[i as usize]) {
+                    l.push(i);
+                } else {
+                    r.push(i);
+                }
+            }
+            (l, r)
+        })
+        .collect();
+    let mut k = 0;
+    for (l, _) in &parts {
+        rows[k..k + l.len()].copy_from_slice(l);
+        k += l.len();
+    }
+    for (_, r) in &parts {
+        rows[k..k + r.len()].copy_from_slice(r);
+        k += r.len();
+    }
+}
+
+impl Grower<'_> {
+    fn ctx(&self) -> SplitContext<'_> {
+        SplitContext {
+            n_bins_non_missing: self.n_bins_non_missing,
+            has_missing: &self.binned.has_missing,
+            min_samples_leaf: self.params.min_samples_leaf,
+            l2: self.params.l2,
+        }
+    }
+
+    fn splittable(&self, depth: usize, n: u32, h: f64) -> bool {
+        self.params.max_depth.is_none_or(|m| depth < m)
+            && n >= 2 * self.params.min_samples_leaf
+            && h >= 2.0 * MIN_HESSIAN_TO_SPLIT
+    }
+
+    fn leaf(&self, g: f64, h: f64, n: u32) -> Node {
+        Node {
+            leaf: true,
+            feature: 0,
+            threshold: 0.0,
+            missing_left: false,
+            left: 0,
+            right: 0,
+            value: self.params.learning_rate * node_value(g, h, self.params.l2),
+            count: n,
+            gain: 0.0,
+        }
+    }
+
+    /// Grows one tree on gradients `g`, hessians `h`; `rows` is scratch of length n.
+    pub fn grow(&self, g: &[f64], h: &[f64], rows: &mut [u32], raw: &mut [f64]) -> Tree {
+        for (i, r) in rows.iter_mut().enumerate() {
+            *r = i as u32;
+        }
+        let max_leaves = self.params.max_leaf_nodes.unwrap_or(usize::MAX);
+        let ctx = self.ctx();
+        let root_hist = histogram::build(self.binned, None, g, h);
+        let (rg, rh, rn) = totals(&root_hist);
+        let mut nodes = vec![self.leaf(rg, rh, rn)];
+        let mut leaves: Vec<(usize, usize, usize)> = Vec::new();
+        let mut cands: Vec<Candidate> = Vec::new();
+        let root_split = if self.splittable(0, rn, rh) && max_leaves > 1 {
+            best_split(&root_hist, rg, rh, rn, &ctx)
+        } else {
+            None
+        };
+        match root_split {
+            Some(split) => cands.push(Candidate {
+                node: 0,
+                start: 0,
+                end: rows.len(),
+                depth: 0,
+                g: rg,
+                h: rh,
+                n: rn,
+                hist: root_hist,
+                split,
+            }),
+            None => leaves.push((0, 0, rows.len())),
+        }
+        let mut n_leaves = 1;
+        while !cands.is_empty() {
+            if n_leaves >= max_leaves {
+                break;
+            }
+            // largest gain first; ties: the node created first
+            let mut k = 0;
+            for (j, c) in cands.iter().enumerate() {
+                let b = &cands[k];
+                if c.split.gain > b.split.gain || (c.split.gain == b.split.gain && c.node < b.node)
+                {
+                    k = j;
+                }
+            }
+            let c = cands.swap_remove(k);
+            let s = c.split;
+            partition(&mut rows[c.start..c.end], self.binned.col(s.feature), &s);
+            let mid = c.start + s.n_left as usize;
+            let (gl, hl, nl) = (s.g_left, s.h_left, s.n_left);
+            let (gr, hr, nr) = (c.g - gl, c.h - hl, c.n - nl);
+            let li = nodes.len();
+            nodes.push(self.leaf(gl, hl, nl));
+            nodes.push(self.leaf(gr, hr, nr));
+            let thresholds = &self.mapper.thresholds[s.feature];
+            let missing_left = if self.binned.has_missing[s.feature] {
+                s.missing_left
+            } else {
+                nl > nr
+            };
+            let parent = &mut nodes[c.node];
+            parent.leaf = false;
+            parent.feature = s.feature as u32;
+            parent.threshold = thresholds.get(s.bin as usize).copied().unwrap_or(f64::MAX);
+            parent.missing_left = missing_left;
+            parent.left = li as u32;
+            parent.right = li as u32 + 1;
+            parent.value = 0.0;
+            parent.gain = s.gain;
+            n_leaves += 1;
+            let depth = c.depth + 1;
+            let room = n_leaves < max_leaves;
+            let left_ok = room && self.splittable(depth, nl, hl);
+            let right_ok = room && self.splittable(depth, nr, hr);
+            let (lh, rh_) = if left_ok || right_ok {
+                if nl <= nr {
+                    let lh = histogram::build(self.binned, Some(&rows[c.start..mid]), g, h);
+                    let rh_ = histogram::subtract(&c.hist, &lh);
+                    (Some(lh), Some(rh_))
+                } else {
+                    let rh_ = histogram::build(self.binned, Some(&rows[mid..c.end]), g, h);
+                    let lh = histogram::subtract(&c.hist, &rh_);
+                    (Some(lh), Some(rh_))
+                }
+            } else {
+                (None, None)
+            };
+            for (node, start, end, ok, hist, (cg, ch, cn)) in [
+                (li, c.start, mid, left_ok, lh, (gl, hl, nl)),
+                (li + 1, mid, c.end, right_ok, rh_, (gr, hr, nr)),
+            ] {
+                let split = match (ok, &hist) {
+                    (true, Some(hh)) => best_split(hh, cg, ch, cn, &ctx),
+                    _ => None,
+                };
+                match (split, hist) {
+                    (Some(split), Some(hist)) => cands.push(Candidate {
+                        node,
+                        start,
+                        end,
+                        depth,
+                        g: cg,
+                        h: ch,
+                        n: cn,
+                        hist,
+                        split,
+                    }),
+                    _ => leaves.push((node, start, end)),
+                }
+            }
+        }
+        for c in cands {
+            leaves.push((c.node, c.start, c.end));
+        }
+        for (node, start, end) in leaves {
+            let v = nodes[node].value;
+            for &r in &rows[start..end] {
+                raw[r as usize] += v;
+            }
+        }
+        Tree { nodes }
+    }
+}
