@@ -10,6 +10,294 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * r" BG/NBD (Fader, Hardie and Lee 2005): Poisson purchases while alive, geometric
+ * r" dropout after each purchase.
+ * r"
+ * r" ```js
+ * r" const m = new BetaGeo({ unit: 'weeks' }).fit(frequency, recency, T)
+ * r" m.params // { r, alpha, a, b }
+ * r" ```
+ */
+export declare class BetaGeo {
+  /** A new, unfitted model with optional fit settings. */
+  constructor(options?: FitOptions | undefined | null)
+  /** A model with given parameters (no fit). */
+  static fromParams(r: number, alpha: number, a: number, b: number, unit?: 'days' | 'weeks' | 'months'): BetaGeo
+  /**
+   * Fits by maximum likelihood on per-customer `frequency` (repeat purchases),
+   * `recency` and `T` (in the model unit); returns `this`.
+   */
+  fit(frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): this
+  /** Async twin of `fit` (libuv pool); resolves with `this`. */
+  fitAsync(this: this, frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): Promise<this>
+  /** Whether the model is fitted. */
+  get isFitted(): boolean
+  /** Fitted parameters by name. */
+  get params(): Record<string, number>
+  /** Time unit of the fit. */
+  get unit(): string
+  /** Log-likelihood, standard errors and how the optimiser ended. */
+  fitSummary(): FitSummary
+  /** Probability that each customer is still alive. */
+  pAlive(frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): Float64Array
+  /** Expected purchases of each customer in the next `t` time units. */
+  conditionalExpectedPurchases(t: number, frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): Float64Array
+  /** Expected repeat purchases of a new customer in `(0, t]`, for each `t`. */
+  expectedPurchases(t: Numbers): Float64Array
+  /** Probability of exactly `n` purchases in `(0, t]`, for each `t`. */
+  probabilityOfNPurchases(t: Numbers, n: number): Float64Array
+  /** Discounted lifetime value of each customer, with spend from a fitted GammaGamma. */
+  customerLifetimeValue(gammaGamma: GammaGamma, frequency: Numbers, recency: Numbers, bigT: Float64Array | number[], monetary: Numbers, options?: ClvOptions | undefined | null): Float64Array
+  /** The model file (JSON text) shared with Rust and Python. */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file written by any segcore binding. */
+  static fromJson(json: string): BetaGeo
+}
+
+/**
+ * BG/BB (Fader, Hardie and Shang 2010): discrete-time purchase opportunities (e.g. yearly
+ * donations). Data are whole numbers: `frequency` x, `recency` t_x, `nPeriods` n, with
+ * optional `weights` (counts of identical rows).
+ */
+export declare class BetaGeoBetaBinom {
+  /** A new, unfitted model. */
+  constructor(options?: FitOptions | undefined | null)
+  /** A model with given parameters. */
+  static fromParams(alpha: number, beta: number, gamma: number, delta: number): BetaGeoBetaBinom
+  /** Fits; returns `this`. */
+  fit(frequency: Numbers, recency: Numbers, nPeriods: Numbers, weights?: Numbers | undefined | null): this
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, frequency: Numbers, recency: Numbers, nPeriods: Numbers, weights?: Numbers | undefined | null): Promise<this>
+  /** Whether the model is fitted. */
+  get isFitted(): boolean
+  /** Fitted parameters `{ alpha, beta, gamma, delta }`. */
+  get params(): Record<string, number>
+  /** Log-likelihood, standard errors and how the optimiser ended. */
+  fitSummary(): FitSummary
+  /** Probability of being alive at period `n + mPeriods`. */
+  pAlive(frequency: Numbers, recency: Numbers, nPeriods: Numbers, mPeriods?: number | undefined | null): Float64Array
+  /** Expected purchases in the next `mPeriods` periods. */
+  conditionalExpectedPurchases(mPeriods: number, frequency: Numbers, recency: Numbers, nPeriods: Numbers): Float64Array
+  /** Expected purchases of a new customer in the first `n` periods, for each `n`. */
+  expectedPurchases(n: Array<number>): Float64Array
+  /** The model file (JSON text). */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file. */
+  static fromJson(json: string): BetaGeoBetaBinom
+}
+
+/**
+ * Features of every customer, one row per customer (in the order of `customerIds`), one
+ * named column per feature. `values` is row-major: `values[row * nCols + col]`.
+ *
+ * Undefined values (ratios with a zero denominator, times since something that never
+ * happened) are `NaN`; `info()` says per column what is written when undefined.
+ */
+export declare class FeatureTable {
+  /** Customer ids (as text), one per row. */
+  get customerIds(): Array<string>
+  /** Feature names, one per column. */
+  get names(): Array<string>
+  /** All values, row-major (a new copy at each access). */
+  get values(): Float64Array
+  /** Number of rows (customers). */
+  get nRows(): number
+  /** Number of columns (features). */
+  get nCols(): number
+  /** The cutoff used, epoch milliseconds. */
+  get asOf(): number
+  /** Rows after the cutoff that were excluded (all logs). */
+  get excludedFutureRows(): number
+  /** One column by name. */
+  column(name: string): Float64Array
+  /** What each column means. */
+  info(): Array<FeatureInfo>
+  /** The purchase summary (frequency, recency, T, monetary) for the CLV models. */
+  summary(): PurchaseSummary
+  /** The table as row objects: `{ customerId, <feature>: value, ... }`. */
+  rows(): Array<Record<string, number | string>>
+}
+
+/**
+ * Gamma-Gamma spend model (Fader, Hardie and Lee 2005): expected mean spend per customer.
+ *
+ * ```js
+ * const gg = new GammaGamma().fit(frequency, monetary)  // repeat buyers only
+ * gg.conditionalExpectedAverageProfit(frequency, monetary)
+ * ```
+ */
+export declare class GammaGamma {
+  /** A new, unfitted model (`unit` is ignored: spend has no time unit). */
+  constructor(options?: FitOptions | undefined | null)
+  /** A model with given parameters. */
+  static fromParams(p: number, q: number, gamma: number): GammaGamma
+  /** Fits on repeat buyers' `frequency` (> 0) and mean repeat spend `monetary`; returns `this`. */
+  fit(frequency: Numbers, monetary: Numbers): this
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, frequency: Numbers, monetary: Numbers): Promise<this>
+  /** Whether the model is fitted. */
+  get isFitted(): boolean
+  /** Fitted parameters `{ p, q, gamma }`. */
+  get params(): Record<string, number>
+  /** Log-likelihood, standard errors and how the optimiser ended. */
+  fitSummary(): FitSummary
+  /** Expected mean spend of each customer. */
+  conditionalExpectedAverageProfit(frequency: Numbers, monetary: Numbers): Float64Array
+  /** Mean spend of the population. */
+  populationMeanSpend(): number
+  /** The model file (JSON text). */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file. */
+  static fromJson(json: string): GammaGamma
+}
+
+/**
+ * Validated logs on one customer index: build once, then pass to [`features`] (and friends)
+ * as often as needed without converting the JavaScript input again.
+ *
+ * ```js
+ * const logs = new Logs(transactions, { events, feedback })
+ * logs.nCustomers
+ * ```
+ */
+export declare class Logs {
+  /** Validates the logs (same input and errors as [`describeLogs`]). */
+  constructor(transactions: TransactionRow[] | TransactionColumns, options?: { events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns })
+  /** Distinct customers over all logs. */
+  get nCustomers(): number
+  /** Customer ids in index order (the row order of feature tables), as text. */
+  customerIds(): Array<string>
+  /** Counts describing the logs. */
+  summary(): LogsSummary
+  /** The transactions as columns. */
+  transactions(): TransactionTable
+  /** The events as columns, or `null` without events. */
+  events(): EventTable | null
+  /** The feedback as columns, or `null` without feedback. */
+  feedback(): FeedbackTable | null
+}
+
+/** r" MBG/NBD (Batislam et al. 2007): BG/NBD with a possible dropout at time 0. */
+export declare class ModifiedBetaGeo {
+  /** A new, unfitted model with optional fit settings. */
+  constructor(options?: FitOptions | undefined | null)
+  /** A model with given parameters (no fit). */
+  static fromParams(r: number, alpha: number, a: number, b: number, unit?: 'days' | 'weeks' | 'months'): ModifiedBetaGeo
+  /**
+   * Fits by maximum likelihood on per-customer `frequency` (repeat purchases),
+   * `recency` and `T` (in the model unit); returns `this`.
+   */
+  fit(frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): this
+  /** Async twin of `fit` (libuv pool); resolves with `this`. */
+  fitAsync(this: this, frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): Promise<this>
+  /** Whether the model is fitted. */
+  get isFitted(): boolean
+  /** Fitted parameters by name. */
+  get params(): Record<string, number>
+  /** Time unit of the fit. */
+  get unit(): string
+  /** Log-likelihood, standard errors and how the optimiser ended. */
+  fitSummary(): FitSummary
+  /** Probability that each customer is still alive. */
+  pAlive(frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): Float64Array
+  /** Expected purchases of each customer in the next `t` time units. */
+  conditionalExpectedPurchases(t: number, frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): Float64Array
+  /** Expected repeat purchases of a new customer in `(0, t]`, for each `t`. */
+  expectedPurchases(t: Numbers): Float64Array
+  /** Probability of exactly `n` purchases in `(0, t]`, for each `t`. */
+  probabilityOfNPurchases(t: Numbers, n: number): Float64Array
+  /** Discounted lifetime value of each customer, with spend from a fitted GammaGamma. */
+  customerLifetimeValue(gammaGamma: GammaGamma, frequency: Numbers, recency: Numbers, bigT: Float64Array | number[], monetary: Numbers, options?: ClvOptions | undefined | null): Float64Array
+  /** The model file (JSON text) shared with Rust and Python. */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file written by any segcore binding. */
+  static fromJson(json: string): ModifiedBetaGeo
+}
+
+/**
+ * r" Pareto/NBD (Schmittlein, Morrison and Colombo 1987): Poisson purchases, exponential
+ * r" lifetimes.
+ */
+export declare class ParetoNbd {
+  /** A new, unfitted model with optional fit settings. */
+  constructor(options?: FitOptions | undefined | null)
+  /** A model with given parameters (no fit). */
+  static fromParams(r: number, alpha: number, s: number, beta: number, unit?: 'days' | 'weeks' | 'months'): ParetoNbd
+  /**
+   * Fits by maximum likelihood on per-customer `frequency` (repeat purchases),
+   * `recency` and `T` (in the model unit); returns `this`.
+   */
+  fit(frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): this
+  /** Async twin of `fit` (libuv pool); resolves with `this`. */
+  fitAsync(this: this, frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): Promise<this>
+  /** Whether the model is fitted. */
+  get isFitted(): boolean
+  /** Fitted parameters by name. */
+  get params(): Record<string, number>
+  /** Time unit of the fit. */
+  get unit(): string
+  /** Log-likelihood, standard errors and how the optimiser ended. */
+  fitSummary(): FitSummary
+  /** Probability that each customer is still alive. */
+  pAlive(frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): Float64Array
+  /** Expected purchases of each customer in the next `t` time units. */
+  conditionalExpectedPurchases(t: number, frequency: Numbers, recency: Numbers, bigT: Float64Array | number[]): Float64Array
+  /** Expected repeat purchases of a new customer in `(0, t]`, for each `t`. */
+  expectedPurchases(t: Numbers): Float64Array
+  /** Probability of exactly `n` purchases in `(0, t]`, for each `t`. */
+  probabilityOfNPurchases(t: Numbers, n: number): Float64Array
+  /** Discounted lifetime value of each customer, with spend from a fitted GammaGamma. */
+  customerLifetimeValue(gammaGamma: GammaGamma, frequency: Numbers, recency: Numbers, bigT: Float64Array | number[], monetary: Numbers, options?: ClvOptions | undefined | null): Float64Array
+  /** The model file (JSON text) shared with Rust and Python. */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file written by any segcore binding. */
+  static fromJson(json: string): ParetoNbd
+}
+
+/**
+ * The published CDNOW calibration summary (2,357 customers of the 1/10th sample, time in
+ * weeks): the data of the BG/NBD paper.
+ */
+export interface CdnowSummary {
+  /** Customer ids. */
+  id: Array<number>
+  /** Repeat purchases `x`. */
+  frequency: Float64Array
+  /** Recency `t_x` (weeks). */
+  recency: Float64Array
+  /** Age `T` (weeks). */
+  T: Float64Array
+  /** Mean repeat spend. */
+  monetary: Float64Array
+}
+
+/** Options of `customerLifetimeValue`. */
+export interface ClvOptions {
+  /**
+   * Horizon in the model's time unit (default: 12 months in that unit). `Infinity` is
+   * allowed with the continuous convention.
+   */
+  horizon?: number
+  /**
+   * Discount rate: monthly with `lifetimes` (default 0.01), per model time unit with
+   * `continuous`.
+   */
+  discountRate?: number
+  /** `lifetimes` (monthly steps, default) or `continuous` (CLVTools DERT). */
+  convention?: string
+}
+
+/**
  * Validates logs and counts what they hold: customers, rows per log, duplicate
  * transactions, the time span and the total amount. Throws the same coded errors as every
  * other function taking logs (e.g. `INVALID_VALUE` for a NaN amount, naming `amount` and the
@@ -69,6 +357,82 @@ export interface EventRow {
   value?: number
 }
 
+/** Events as columns, as returned by [`Logs.events`]; accepted back as input. */
+export interface EventTable {
+  /** Customer id of every row. */
+  customerId: Array<string> | Array<number>
+  /** Epoch milliseconds (UTC). */
+  timestamp: Float64Array
+  /** Event kinds. */
+  kind: Array<string>
+  /** Categories. */
+  category?: Array<string>
+  /** Channels. */
+  channel?: Array<string>
+  /** Session ids. */
+  session?: Array<string>
+  /** Platforms. */
+  platform?: Array<string>
+  /** Values (NaN = unknown). */
+  value?: Float64Array
+}
+
+/** What one feature column means. */
+export interface FeatureInfo {
+  /** Column name. */
+  name: string
+  /** Unit (`days`, `count`, `currency`, `share`, ...). */
+  unit: string
+  /** What it measures. */
+  description: string
+  /** The value written when it is not defined for a customer. */
+  undefined: string
+}
+
+/**
+ * Computes every customer's behavioural features as of a cutoff.
+ *
+ * `logs` is a `Logs` object or transactions (rows or columns, with `options.events` /
+ * `options.feedback`). Options: `asOf` (a `Date`, epoch ms or text; default the start of the
+ * day after the latest row; later rows are excluded and counted), `families`, `topN`,
+ * `windowsDays`, `trendWindowDays`, `recentWindowDays`, `mergePeriodSecs` (0 = every order
+ * is its own occasion).
+ *
+ * ```js
+ * const f = features(transactions, { asOf: new Date('1998-07-01') })
+ * f.column('frequency')
+ * ```
+ */
+export declare function features(logs: Logs | TransactionRow[] | TransactionColumns, options?: FeaturesOptions): FeatureTable
+
+/**
+ * Async twin of `features`: conversion on the main thread, validation and computation on
+ * the libuv pool.
+ */
+export declare function featuresAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: FeaturesOptions): Promise<FeatureTable>
+
+/** Options of `features` (declared for TypeScript). */
+export interface FeaturesOptions {
+  /** Cutoff: a `Date`, epoch milliseconds or text. */
+  asOf?: Date | number | string
+  /** Events (rows or columns). */
+  events?: EventRow[] | EventColumns
+  /** Feedback (rows or columns). */
+  feedback?: FeedbackRow[] | FeedbackColumns
+  /** Families to compute (default all). */
+  families?: Array<'purchase' | 'preferences' | 'channels' | 'browsing' | 'carts' | 'feedback'>
+  /** Number of favourite categories to report. */
+  topN?: number
+  /** Window lengths (days) of windowed counts and spend. */
+  windowsDays?: Array<number>
+  /** Trend window (days). */
+  trendWindowDays?: number
+  /** "Recent" window (days) for browsing and channels. */
+  recentWindowDays?: number
+  /** Purchases within one period of this many seconds are one occasion (default 86400). */
+  mergePeriodSecs?: number
+}
+
 /** Feedback as columns. */
 export interface FeedbackColumns {
   /** Customer ids. */
@@ -97,6 +461,50 @@ export interface FeedbackRow {
   topic?: string
 }
 
+/** Feedback as columns, as returned by [`Logs.feedback`]; accepted back as input. */
+export interface FeedbackTable {
+  /** Customer id of every row. */
+  customerId: Array<string> | Array<number>
+  /** Epoch milliseconds (UTC). */
+  timestamp: Float64Array
+  /** Scores. */
+  score: Float64Array
+  /** Scales (`csat`, `nps`, `stars`). */
+  scale: Array<string>
+  /** Topics. */
+  topic?: Array<string>
+}
+
+/** Settings of a maximum-likelihood fit (all optional). */
+export interface FitOptions {
+  /** L2 penalty on the natural-scale parameters (default 0). */
+  l2?: number
+  /** Maximum optimiser iterations. */
+  maxIter?: number
+  /** Gradient tolerance. */
+  tol?: number
+  /** Starting values (natural scale, all > 0), one per parameter. */
+  initial?: Array<number>
+  /** Time unit of recency and T: `days` (default), `weeks` or `months`. */
+  unit?: string
+}
+
+/** How the optimiser ended. */
+export interface FitSummary {
+  /** Total log-likelihood at the optimum. */
+  logLikelihood: number
+  /** Standard errors of the parameters (in `params` order), or null. */
+  standardErrors?: Array<number>
+  /** Iterations run. */
+  iterations: number
+  /** Gradient norm at the end. */
+  gradNorm: number
+  /** Whether the optimiser converged. */
+  converged: boolean
+  /** Optimiser message. */
+  message: string
+}
+
 /** Counts describing validated logs. */
 export interface LogsSummary {
   /** Distinct customers over all logs. */
@@ -115,6 +523,22 @@ export interface LogsSummary {
   lastTransaction: number
   /** Sum of transaction amounts (returns are negative). */
   totalAmount: number
+}
+
+/** The per-customer purchase summary the CLV models take (same pass as the features). */
+export interface PurchaseSummary {
+  /** Repeat purchase occasions (occasions - 1). */
+  frequency: Float64Array
+  /** Time from the first to the last occasion. */
+  recency: Float64Array
+  /** Time from the first occasion to the cutoff (`T`). */
+  T: Float64Array
+  /** Mean amount of the repeat occasions (0 without repeats). */
+  monetary: Float64Array
+  /** Whether the customer bought at all before the cutoff. */
+  purchaser: Array<boolean>
+  /** Time unit of recency and T (`days`). */
+  unit: string
 }
 
 /** Transactions as columns (all of the same length). */
@@ -161,5 +585,44 @@ export interface TransactionRow {
   discount?: boolean
 }
 
+/** Transactions as columns, as returned by [`Logs.transactions`]; accepted back as input. */
+export interface TransactionTable {
+  /** Customer id of every row (numbers when the ids are integers). */
+  customerId: Array<string> | Array<number>
+  /** Epoch milliseconds (UTC). */
+  timestamp: Float64Array
+  /** Amounts. */
+  amount: Float64Array
+  /** Order ids ('' = missing). */
+  orderId?: Array<string>
+  /** Quantities. */
+  quantity?: Float64Array
+  /** Product ids. */
+  product?: Array<string>
+  /** Categories. */
+  category?: Array<string>
+  /** Sales channels. */
+  channel?: Array<string>
+  /** Discount flags. */
+  discount?: Array<boolean>
+}
+
 /** The segcore version. */
 export declare function version(): string
+
+export declare namespace datasets {
+  /**
+   * The full CDNOW purchase log (69,659 rows, 23,570 customers; integer ids, dates at
+   * midnight UTC, `quantity` = CDs bought, `amount` = dollars).
+   */
+  export function cdnow(): TransactionTable
+  /** The CDNOW summary used to fit the BG/NBD model in Fader, Hardie and Lee (2005). */
+  export function cdnowSummary(): CdnowSummary
+  /**
+   * A seeded synthetic shop: transactions, events and feedback of `nCustomers` customers of
+   * several behavioural types over two years from 2023-01-01. Same seed, same logs.
+   */
+  export function syntheticShop(nCustomers: number, seed?: number | undefined | null): Logs
+  /** Async twin of `syntheticShop`. */
+  export function syntheticShopAsync(nCustomers: number, seed?: number | undefined | null): Promise<Logs>
+}

@@ -835,6 +835,16 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.BetaGeo = nativeBinding.BetaGeo
+module.exports.BetaGeoBetaBinom = nativeBinding.BetaGeoBetaBinom
+module.exports.FeatureTable = nativeBinding.FeatureTable
+module.exports.GammaGamma = nativeBinding.GammaGamma
+module.exports.Logs = nativeBinding.Logs
+module.exports.ModifiedBetaGeo = nativeBinding.ModifiedBetaGeo
+module.exports.ParetoNbd = nativeBinding.ParetoNbd
 module.exports.describeLogs = nativeBinding.describeLogs
 module.exports.describeLogsAsync = nativeBinding.describeLogsAsync
+module.exports.features = nativeBinding.features
+module.exports.featuresAsync = nativeBinding.featuresAsync
 module.exports.version = nativeBinding.version
+module.exports.datasets = nativeBinding.datasets

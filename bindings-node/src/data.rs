@@ -1,9 +1,11 @@
 //! Logs (transactions, events, feedback) from JavaScript rows or columns.
 
-use napi::bindgen_prelude::{AsyncTask, Object, Unknown};
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Float64Array, Object, Unknown};
 use napi_derive::napi;
-use segcore::data::{Events, EventsBuilder, Feedback, FeedbackBuilder, Logs, Transactions};
-use segcore::data::{IdColumn, TimeColumn, TransactionsBuilder};
+use segcore::data::{Events, EventsBuilder, Feedback, FeedbackBuilder, Transactions};
+use segcore::data::{Categorical, CustomerIndex, IdColumn, TimeColumn, TransactionsBuilder};
 
 use crate::convert::{opt_prop, read_table, Col, Field, Kind, Table};
 use crate::error::{param, Result};
@@ -310,11 +312,11 @@ impl RawLogs {
     }
 
     /// Validates every log and puts them on one customer index.
-    pub fn build(self) -> segcore::Result<Logs> {
+    pub fn build(self) -> segcore::Result<segcore::data::Logs> {
         let tx = self.tx.build()?;
         let ev = self.ev.map(EventsBuilder::build).transpose()?;
         let fb = self.fb.map(FeedbackBuilder::build).transpose()?;
-        Logs::new(tx, ev, fb)
+        segcore::data::Logs::new(tx, ev, fb)
     }
 }
 
@@ -340,7 +342,7 @@ pub struct LogsSummary {
     pub total_amount: f64,
 }
 
-fn summarise(logs: Logs) -> segcore::Result<LogsSummary> {
+fn summarise(logs: segcore::data::Logs) -> segcore::Result<LogsSummary> {
     let tx = logs.transactions();
     let first = tx.timestamp().iter().copied().min().unwrap_or(0);
     let last = tx.timestamp().iter().copied().max().unwrap_or(0);
@@ -356,7 +358,8 @@ fn summarise(logs: Logs) -> segcore::Result<LogsSummary> {
     })
 }
 
-fn options_object<'e>(options: Option<Unknown<'e>>) -> Result<Option<Object<'e>>> {
+/// Reads an optional options argument as an object.
+pub fn options_arg<'e>(options: Option<Unknown<'e>>) -> Result<Option<Object<'e>>> {
     match options {
         None => Ok(None),
         Some(u) => {
@@ -371,10 +374,6 @@ fn options_object<'e>(options: Option<Unknown<'e>>) -> Result<Option<Object<'e>>
     }
 }
 
-/// Reads an optional options argument as an object.
-pub fn options_arg<'e>(options: Option<Unknown<'e>>) -> Result<Option<Object<'e>>> {
-    options_object(options)
-}
 
 /// Validates logs and counts what they hold: customers, rows per log, duplicate
 /// transactions, the time span and the total amount. Throws the same coded errors as every
@@ -391,7 +390,7 @@ pub fn describe_logs(
     #[napi(ts_arg_type = "{ events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }")]
     options: Option<Unknown>,
 ) -> Result<LogsSummary> {
-    let opts = options_object(options)?;
+    let opts = options_arg(options)?;
     let raw = RawLogs::read(&transactions, opts.as_ref())?;
     crate::error::run(|| summarise(raw.build()?))
 }
@@ -403,8 +402,214 @@ pub fn describe_logs_async(
     #[napi(ts_arg_type = "{ events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }")]
     options: Option<Unknown>,
 ) -> Result<AsyncTask<Job<LogsSummary, LogsSummary>>> {
-    let opts = options_object(options)?;
+    let opts = options_arg(options)?;
     let raw = RawLogs::read(&transactions, opts.as_ref())?;
     let work: Work<LogsSummary> = Box::new(move || summarise(raw.build()?));
     Ok(AsyncTask::new(Job::new(work, Ok)))
+}
+
+/// Transactions as columns, as returned by [`Logs.transactions`]; accepted back as input.
+#[napi(object)]
+pub struct TransactionTable {
+    /// Customer id of every row (numbers when the ids are integers).
+    pub customer_id: Either<Vec<String>, Vec<i64>>,
+    /// Epoch milliseconds (UTC).
+    pub timestamp: Float64Array,
+    /// Amounts.
+    pub amount: Float64Array,
+    /// Order ids ('' = missing).
+    pub order_id: Option<Vec<String>>,
+    /// Quantities.
+    pub quantity: Option<Float64Array>,
+    /// Product ids.
+    pub product: Option<Vec<String>>,
+    /// Categories.
+    pub category: Option<Vec<String>>,
+    /// Sales channels.
+    pub channel: Option<Vec<String>>,
+    /// Discount flags.
+    pub discount: Option<Vec<bool>>,
+}
+
+/// Events as columns, as returned by [`Logs.events`]; accepted back as input.
+#[napi(object)]
+pub struct EventTable {
+    /// Customer id of every row.
+    pub customer_id: Either<Vec<String>, Vec<i64>>,
+    /// Epoch milliseconds (UTC).
+    pub timestamp: Float64Array,
+    /// Event kinds.
+    pub kind: Vec<String>,
+    /// Categories.
+    pub category: Option<Vec<String>>,
+    /// Channels.
+    pub channel: Option<Vec<String>>,
+    /// Session ids.
+    pub session: Option<Vec<String>>,
+    /// Platforms.
+    pub platform: Option<Vec<String>>,
+    /// Values (NaN = unknown).
+    pub value: Option<Float64Array>,
+}
+
+/// Feedback as columns, as returned by [`Logs.feedback`]; accepted back as input.
+#[napi(object)]
+pub struct FeedbackTable {
+    /// Customer id of every row.
+    pub customer_id: Either<Vec<String>, Vec<i64>>,
+    /// Epoch milliseconds (UTC).
+    pub timestamp: Float64Array,
+    /// Scores.
+    pub score: Float64Array,
+    /// Scales (`csat`, `nps`, `stars`).
+    pub scale: Vec<String>,
+    /// Topics.
+    pub topic: Option<Vec<String>>,
+}
+
+fn ids_of(index: &CustomerIndex, codes: &[u32]) -> Either<Vec<String>, Vec<i64>> {
+    match index.ints() {
+        Some(ints) => Either::B(codes.iter().map(|&c| ints[c as usize]).collect()),
+        None => Either::A(codes.iter().map(|&c| index.label(c)).collect()),
+    }
+}
+
+fn ms(ts: &[i64]) -> Float64Array {
+    Float64Array::new(ts.iter().map(|&t| t as f64 * 1000.0).collect())
+}
+
+fn cat(c: Option<&Categorical>) -> Option<Vec<String>> {
+    c.map(|c| (0..c.len()).map(|i| c.get(i).unwrap_or("").to_string()).collect())
+}
+
+/// Columns of validated transactions.
+pub fn transaction_table(index: &CustomerIndex, tx: &Transactions) -> TransactionTable {
+    TransactionTable {
+        customer_id: ids_of(index, tx.customer()),
+        timestamp: ms(tx.timestamp()),
+        amount: Float64Array::new(tx.amount().to_vec()),
+        order_id: cat(tx.order_id()),
+        quantity: tx.quantity().map(|q| Float64Array::new(q.to_vec())),
+        product: cat(tx.product()),
+        category: cat(tx.category()),
+        channel: cat(tx.channel()),
+        discount: tx.discount().map(<[bool]>::to_vec),
+    }
+}
+
+/// Validated logs on one customer index: build once, then pass to [`features`] (and friends)
+/// as often as needed without converting the JavaScript input again.
+///
+/// ```js
+/// const logs = new Logs(transactions, { events, feedback })
+/// logs.nCustomers
+/// ```
+#[napi]
+pub struct Logs {
+    pub(crate) inner: Arc<segcore::data::Logs>,
+}
+
+impl Logs {
+    /// Wraps core logs.
+    pub fn wrap(logs: segcore::data::Logs) -> Logs {
+        Logs {
+            inner: Arc::new(logs),
+        }
+    }
+}
+
+#[napi]
+impl Logs {
+    /// Validates the logs (same input and errors as [`describeLogs`]).
+    #[napi(constructor)]
+    pub fn new(
+        #[napi(ts_arg_type = "TransactionRow[] | TransactionColumns")] transactions: Unknown,
+        #[napi(ts_arg_type = "{ events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }")]
+        options: Option<Unknown>,
+    ) -> Result<Self> {
+        let opts = options_arg(options)?;
+        let raw = RawLogs::read(&transactions, opts.as_ref())?;
+        Ok(Logs::wrap(crate::error::run(|| raw.build())?))
+    }
+
+    /// Distinct customers over all logs.
+    #[napi(getter)]
+    pub fn n_customers(&self) -> u32 {
+        self.inner.customers().len() as u32
+    }
+
+    /// Customer ids in index order (the row order of feature tables), as text.
+    #[napi]
+    pub fn customer_ids(&self) -> Vec<String> {
+        let c = self.inner.customers();
+        (0..c.len() as u32).map(|i| c.label(i)).collect()
+    }
+
+    /// Counts describing the logs.
+    #[napi]
+    pub fn summary(&self) -> Result<LogsSummary> {
+        let logs = (*self.inner).clone();
+        crate::error::run(|| summarise(logs))
+    }
+
+    /// The transactions as columns.
+    #[napi]
+    pub fn transactions(&self) -> TransactionTable {
+        transaction_table(self.inner.customers(), self.inner.transactions())
+    }
+
+    /// The events as columns, or `null` without events.
+    #[napi]
+    pub fn events(&self) -> Option<EventTable> {
+        let ev = self.inner.events()?;
+        Some(EventTable {
+            customer_id: ids_of(self.inner.customers(), ev.customer()),
+            timestamp: ms(ev.timestamp()),
+            kind: (0..ev.len()).map(|i| ev.kind(i).as_str().to_string()).collect(),
+            category: cat(ev.category()),
+            channel: cat(ev.channel()),
+            session: cat(ev.session()),
+            platform: cat(ev.platform()),
+            value: ev.value().map(|v| Float64Array::new(v.to_vec())),
+        })
+    }
+
+    /// The feedback as columns, or `null` without feedback.
+    #[napi]
+    pub fn feedback(&self) -> Option<FeedbackTable> {
+        let fb = self.inner.feedback()?;
+        Some(FeedbackTable {
+            customer_id: ids_of(self.inner.customers(), fb.customer()),
+            timestamp: ms(fb.timestamp()),
+            score: Float64Array::new(fb.score().to_vec()),
+            scale: fb.scale().iter().map(|s| s.as_str().to_string()).collect(),
+            topic: cat(fb.topic()),
+        })
+    }
+}
+
+/// Logs given either as a [`Logs`] object or as raw JavaScript input (converted now).
+pub enum LogsInput {
+    /// Already validated.
+    Built(Arc<segcore::data::Logs>),
+    /// Converted, validated later (possibly on a worker thread).
+    Raw(RawLogs),
+}
+
+impl LogsInput {
+    /// Reads `value` (a `Logs` or transactions) plus the options' `events` / `feedback`.
+    pub fn read(value: Either<ClassInstance<Logs>, Unknown>, options: Option<&Object>) -> Result<Self> {
+        match value {
+            Either::A(logs) => Ok(LogsInput::Built(logs.inner.clone())),
+            Either::B(u) => Ok(LogsInput::Raw(RawLogs::read(&u, options)?)),
+        }
+    }
+
+    /// The validated logs.
+    pub fn build(self) -> segcore::Result<Arc<segcore::data::Logs>> {
+        match self {
+            LogsInput::Built(l) => Ok(l),
+            LogsInput::Raw(r) => Ok(Arc::new(r.build()?)),
+        }
+    }
 }

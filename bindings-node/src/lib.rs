@@ -6,9 +6,12 @@
 //! libuv thread pool and returns a `Promise`.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod clv;
 mod convert;
 mod data;
+mod datasets;
 mod error;
+mod features;
 mod task;
 
 use napi_derive::napi;
