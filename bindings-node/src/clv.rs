@@ -123,13 +123,7 @@ fn model_json<M: model::ModelKind>(m: &M) -> Result<String> {
     run(|| model::to_json(m))
 }
 
-fn parse_json(text: &str) -> Result<serde_json::Value> {
-    serde_json::from_str(text).map_err(|e| {
-        crate::error::seg(segcore::SegError::ModelFile {
-            reason: format!("not JSON: {e}"),
-        })
-    })
-}
+use crate::model::parse_json;
 
 macro_rules! transaction_model {
     (
@@ -145,7 +139,7 @@ macro_rules! transaction_model {
         }
 
         impl $js {
-            fn wrap(m: core::$core) -> $js {
+            pub(crate) fn wrap(m: core::$core) -> $js {
                 let unit = m.unit;
                 let s = slot();
                 store(&s, m);
@@ -340,7 +334,7 @@ pub struct GammaGamma {
 }
 
 impl GammaGamma {
-    fn wrap(m: core::GammaGamma) -> GammaGamma {
+    pub(crate) fn wrap(m: core::GammaGamma) -> GammaGamma {
         let s = slot();
         store(&s, m);
         GammaGamma {
@@ -494,7 +488,7 @@ pub struct BetaGeoBetaBinom {
 type Bgbb = core::BetaGeoBetaBinom;
 
 impl BetaGeoBetaBinom {
-    fn wrap(m: Bgbb) -> BetaGeoBetaBinom {
+    pub(crate) fn wrap(m: Bgbb) -> BetaGeoBetaBinom {
         let s = slot();
         store(&s, m);
         BetaGeoBetaBinom {

@@ -6,12 +6,14 @@
 //! libuv thread pool and returns a `Promise`.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod cluster;
 mod clv;
 mod convert;
 mod data;
 mod datasets;
 mod error;
 mod features;
+mod model;
 mod task;
 
 use napi_derive::napi;
