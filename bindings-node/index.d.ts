@@ -158,6 +158,49 @@ export declare class GammaGamma {
 }
 
 /**
+ * k-means (k-means++ starts, Lloyd or Hamerly iterations), seeded and thread-count
+ * independent.
+ *
+ * ```js
+ * const km = new KMeans({ nClusters: 4, seed: 0 }).fit(x, nRows, nCols)
+ * km.predict(x, nRows, nCols) // Uint32Array of cluster ids
+ * ```
+ */
+export declare class KMeans {
+  /** A new, unfitted estimator. */
+  constructor(options?: KMeansOptions | undefined | null)
+  /**
+   * Fits on the `nRows x nCols` row-major matrix `x` (optional per-row weights); returns
+   * `this`.
+   */
+  fit(x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null): this
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null): Promise<this>
+  /** Whether the estimator is fitted. */
+  get isFitted(): boolean
+  /** Number of clusters. */
+  get nClusters(): number
+  /** Centroids, row-major `nClusters x nCols`. */
+  get centroids(): Float64Array
+  /** Cluster of each training row (empty for a model read from a file). */
+  get labels(): Uint32Array
+  /** Sum of squared distances of the training rows to their centroids. */
+  get inertia(): number
+  /** Iterations run by the kept start. */
+  get nIter(): number
+  /** Nearest centroid of each row. */
+  predict(x: Numbers, nRows: number, nCols: number): Uint32Array
+  /** Distance of each row to each centroid, row-major `nRows x nClusters`. */
+  transform(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** The model file (JSON text). */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file. */
+  static fromJson(json: string): KMeans
+}
+
+/**
  * Validated logs on one customer index: build once, then pass to [`features`] (and friends)
  * as often as needed without converting the JavaScript input again.
  *
@@ -181,6 +224,26 @@ export declare class Logs {
   events(): EventTable | null
   /** The feedback as columns, or `null` without feedback. */
   feedback(): FeedbackTable | null
+}
+
+/** r" Scales columns to a range (default [0, 1]), as scikit-learn's MinMaxScaler. */
+export declare class MinMaxScaler {
+  /** A new, unfitted scaler. */
+  constructor(options?: ScalerOptions | undefined | null)
+  /** Learns the per-column statistics of the row-major matrix `x`; returns `this`. */
+  fit(x: Numbers, nRows: number, nCols: number): this
+  /** Scales `x` (same columns as at fit); row-major result. */
+  transform(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** `fit` then `transform` on the same matrix. */
+  fitTransform(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** Undoes `transform`. */
+  inverseTransform(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** The model file (JSON text). */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file. */
+  static fromJson(json: string): MinMaxScaler
 }
 
 /** r" MBG/NBD (Batislam et al. 2007): BG/NBD with a possible dropout at time 0. */
@@ -264,6 +327,52 @@ export declare class ParetoNbd {
   static fromJson(json: string): ParetoNbd
 }
 
+/** r" Centres on the median and scales by a quantile range, as scikit-learn's RobustScaler. */
+export declare class RobustScaler {
+  /** A new, unfitted scaler. */
+  constructor(options?: ScalerOptions | undefined | null)
+  /** Learns the per-column statistics of the row-major matrix `x`; returns `this`. */
+  fit(x: Numbers, nRows: number, nCols: number): this
+  /** Scales `x` (same columns as at fit); row-major result. */
+  transform(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** `fit` then `transform` on the same matrix. */
+  fitTransform(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** Undoes `transform`. */
+  inverseTransform(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** The model file (JSON text). */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file. */
+  static fromJson(json: string): RobustScaler
+}
+
+/**
+ * r" Standardises columns to zero mean and unit variance (population std; constant columns
+ * r" are left unscaled), as scikit-learn's StandardScaler.
+ */
+export declare class StandardScaler {
+  /** A new, unfitted scaler. */
+  constructor(options?: ScalerOptions | undefined | null)
+  /** Learns the per-column statistics of the row-major matrix `x`; returns `this`. */
+  fit(x: Numbers, nRows: number, nCols: number): this
+  /** Scales `x` (same columns as at fit); row-major result. */
+  transform(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** `fit` then `transform` on the same matrix. */
+  fitTransform(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** Undoes `transform`. */
+  inverseTransform(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** The model file (JSON text). */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file. */
+  static fromJson(json: string): StandardScaler
+}
+
+/** Calinski-Harabasz index (higher is better). */
+export declare function calinskiHarabaszScore(x: Numbers, nRows: number, nCols: number, labels: Numbers): number
+
 /**
  * The published CDNOW calibration summary (2,357 customers of the 1/10th sample, time in
  * weeks): the data of the BG/NBD paper.
@@ -296,6 +405,9 @@ export interface ClvOptions {
   /** `lifetimes` (monthly steps, default) or `continuous` (CLVTools DERT). */
   convention?: string
 }
+
+/** Davies-Bouldin index (lower is better). */
+export declare function daviesBouldinScore(x: Numbers, nRows: number, nCols: number, labels: Numbers): number
 
 /**
  * Validates logs and counts what they hold: customers, rows per log, duplicate
@@ -505,6 +617,30 @@ export interface FitSummary {
   message: string
 }
 
+/** Options of `KMeans`. */
+export interface KMeansOptions {
+  /** Number of clusters (default 8). */
+  nClusters?: number
+  /** Independent k-means++ starts; the best (lowest inertia) is kept (default 1). */
+  nInit?: number
+  /** Maximum iterations per start (default 300). */
+  maxIter?: number
+  /** Relative tolerance on centroid movement (default 1e-4). */
+  tol?: number
+  /** Seed: same seed, same clusters on any thread count (default 0). */
+  seed?: number
+  /** `auto` (default), `lloyd` or `hamerly`. */
+  algorithm?: string
+}
+
+/**
+ * Reads a segcore model file (JSON text, or the parsed object) and returns the fitted model
+ * of its `kind`: `BetaGeo`, `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`,
+ * `BetaGeoBetaBinom`, `KMeans`, `StandardScaler`, `MinMaxScaler` or `RobustScaler`.
+ * Unknown formats, versions and kinds are `MODEL_FILE` errors.
+ */
+export declare function loadModel(json: string | object): BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler
+
 /** Counts describing validated logs. */
 export interface LogsSummary {
   /** Distinct customers over all logs. */
@@ -540,6 +676,54 @@ export interface PurchaseSummary {
   /** Time unit of recency and T (`days`). */
   unit: string
 }
+
+/**
+ * Quintile RFM scores (pandas `qcut` of ranks) and named segments. `table` is `standard`
+ * (default) or `rfm_package` (the R rfm package's segments).
+ */
+export declare function rfmSegments(recency: Numbers, frequency: Numbers, monetary: Numbers, table?: 'standard' | 'rfm_package'): RfmSegments
+
+/** RFM scores and segments of every customer. */
+export interface RfmSegments {
+  /** Recency score 1-5 (5 = most recent). */
+  recencyScore: Array<number>
+  /** Frequency score 1-5. */
+  frequencyScore: Array<number>
+  /** Monetary score 1-5. */
+  monetaryScore: Array<number>
+  /** `"RFM"` digits, e.g. `"543"`. */
+  score: Array<string>
+  /** Segment name. */
+  segment: Array<string>
+}
+
+/** Options of the scalers (each reads the ones it knows). */
+export interface ScalerOptions {
+  /** StandardScaler: subtract the mean (default true). */
+  withMean?: boolean
+  /** StandardScaler: divide by the standard deviation (default true). */
+  withStd?: boolean
+  /** MinMaxScaler: target range `[lo, hi]` (default `[0, 1]`). */
+  featureRange?: Array<number>
+  /** RobustScaler: quantile range in percent `[lo, hi]` (default `[25, 75]`). */
+  quantileRange?: Array<number>
+  /** RobustScaler: subtract the median (default true). */
+  withCentering?: boolean
+  /** RobustScaler: divide by the quantile range (default true). */
+  withScaling?: boolean
+}
+
+/** Silhouette coefficient of each row. */
+export declare function silhouetteSamples(x: Numbers, nRows: number, nCols: number, labels: Numbers): Float64Array
+
+/**
+ * Mean silhouette coefficient of a clustering (exact, or on a seeded sample of
+ * `sampleSize` rows), as scikit-learn's `silhouette_score`.
+ */
+export declare function silhouetteScore(x: Numbers, nRows: number, nCols: number, labels: Numbers, sampleSize?: number | undefined | null, seed?: number | undefined | null): number
+
+/** Async twin of `silhouetteScore` (the exact score is quadratic in the rows). */
+export declare function silhouetteScoreAsync(x: Numbers, nRows: number, nCols: number, labels: Numbers, sampleSize?: number | undefined | null, seed?: number | undefined | null): Promise<number>
 
 /** Transactions as columns (all of the same length). */
 export interface TransactionColumns {

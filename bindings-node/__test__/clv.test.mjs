@@ -67,11 +67,18 @@ test('Gamma-Gamma and lifetime value', () => {
   assert.throws(() => bg.customerLifetimeValue(gg, [1], [1], [2], [1, 2]), { code: 'LENGTH_MISMATCH' })
 })
 
-test('BG/BB fits the donations data shape', () => {
-  const m = new BetaGeoBetaBinom().fit([0, 1, 6], [0, 1, 6], [6, 6, 6], [10, 5, 3])
-  assert.ok(m.isFitted)
+test('BG/BB on the donations data reproduces Fader, Hardie and Shang (2010)', async () => {
+  const d = datasets.donations()
+  const m = new BetaGeoBetaBinom().fit(d.frequency, d.recency, d.periods, d.weights)
+  const p = m.params
+  near(p.alpha, 1.204, 1e-3, 'alpha')
+  near(p.beta, 0.75, 1e-3, 'beta')
+  near(p.gamma, 0.657, 1e-3, 'gamma')
+  near(p.delta, 2.783, 1e-3, 'delta')
   const pa = m.pAlive([0, 6], [0, 6], [6, 6])
   assert.ok(pa[1] > pa[0])
+  const a = await new BetaGeoBetaBinom().fitAsync(d.frequency, d.recency, d.periods, d.weights)
+  assert.deepEqual(a.params, p)
 })
 
 test('model files round-trip through toJson / fromJson / loadModel / JSON.stringify', () => {

@@ -76,3 +76,29 @@ pub fn synthetic_shop_async(n_customers: u32, seed: Option<f64>) -> Result<Async
     let work: Work<segcore::data::Logs> = Box::new(move || p.generate());
     Ok(AsyncTask::new(Job::new(work, wrap)))
 }
+
+/// The donations data of Fader, Hardie and Shang (2010): repeat donations over 6 yearly
+/// opportunities, as counts of identical (frequency, recency, periods) rows.
+#[napi(object)]
+pub struct Donations {
+    /// Repeat donations x.
+    pub frequency: Float64Array,
+    /// Period of the last donation t_x.
+    pub recency: Float64Array,
+    /// Opportunities n.
+    pub periods: Float64Array,
+    /// Number of donors with this row.
+    pub weights: Float64Array,
+}
+
+/// The BG/BB donations data (11,104 donors in 22 distinct rows).
+#[napi(namespace = "datasets")]
+pub fn donations() -> Result<Donations> {
+    let d = run(datasets::donations)?;
+    Ok(Donations {
+        frequency: Float64Array::new(d.frequency),
+        recency: Float64Array::new(d.recency),
+        periods: Float64Array::new(d.periods),
+        weights: Float64Array::new(d.weights),
+    })
+}
