@@ -104,7 +104,9 @@ fn opt_f64(cols: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<Vec<f64>>> {
 }
 
 fn opt_str(cols: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<Vec<String>>> {
-    get(cols, key)?.map(|v| v.extract::<Vec<String>>()).transpose()
+    get(cols, key)?
+        .map(|v| v.extract::<Vec<String>>())
+        .transpose()
 }
 
 fn opt_bool(cols: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<Vec<bool>>> {

@@ -8,9 +8,9 @@
 //! [`SegError::code`]; instances also carry the fields of the error (`column`, `row`,
 //! `reason`, ...), so code can react to them without parsing messages.
 
+use pyo3::exceptions::PyBaseException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::exceptions::PyBaseException;
 use pyo3::types::{PyDict, PyTuple, PyType};
 use segcore::SegError;
 

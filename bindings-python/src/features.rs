@@ -87,7 +87,10 @@ pub fn _features<'py>(
     sd.set_item("frequency", PyArray1::from_vec(py, s.x))?;
     sd.set_item("recency", PyArray1::from_vec(py, s.t_x))?;
     sd.set_item("T", PyArray1::from_vec(py, s.t))?;
-    sd.set_item("monetary_value", PyArray1::from_vec(py, s.mean_repeat_spend))?;
+    sd.set_item(
+        "monetary_value",
+        PyArray1::from_vec(py, s.mean_repeat_spend),
+    )?;
     sd.set_item("purchaser", PyArray1::from_vec(py, s.purchaser))?;
     sd.set_item("unit", s.unit.to_string())?;
     d.set_item("summary", sd)?;

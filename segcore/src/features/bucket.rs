@@ -98,7 +98,7 @@ mod tests {
             })
             .collect();
         let n = 100;
-        let want = crate::data::Groups::build(&customer, &vec![0; customer.len()], n);
+        let want = crate::data::Groups::of_valid(&customer, &vec![0; customer.len()], n);
         for chunk in [1, 7, 1000, 1 << 21] {
             let b = bucket_with(&customer, n, chunk);
             assert_eq!(b.offsets, want.offsets);

@@ -31,6 +31,10 @@ use super::pass::Customer;
 use crate::data::{Events, Transactions, MISSING};
 
 /// Campaign and engagement channels, in column order.
+///
+/// ```
+/// assert_eq!(segcore::features::channels::CHANNELS[0], "email");
+/// ```
 pub const CHANNELS: [&str; 5] = ["email", "push", "sms", "social", "app"];
 const SEND: usize = 0;
 const OPEN: usize = 1;
