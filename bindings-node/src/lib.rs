@@ -6,6 +6,7 @@
 //! libuv thread pool and returns a `Promise`.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod churn;
 mod cluster;
 mod clv;
 mod convert;

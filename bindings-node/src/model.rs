@@ -6,6 +6,7 @@ use napi_derive::napi;
 use segcore::model::{from_json, read_envelope};
 use segcore::SegError;
 
+use crate::churn::{GradientBoostingChurn, LogisticChurn};
 use crate::clv::{BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd};
 use crate::cluster::{KMeans, MinMaxScaler, RobustScaler, StandardScaler};
 use crate::error::{run, seg, Result};
@@ -21,27 +22,31 @@ pub fn parse_json(text: &str) -> Result<serde_json::Value> {
 
 /// Any model `loadModel` can return.
 pub type AnyModel = Either<
-    Either<Either<BetaGeo, ModifiedBetaGeo>, Either<ParetoNbd, GammaGamma>>,
-    Either<Either<BetaGeoBetaBinom, KMeans>, Either<Either<StandardScaler, MinMaxScaler>, RobustScaler>>,
+    Either<
+        Either<Either<BetaGeo, ModifiedBetaGeo>, Either<ParetoNbd, GammaGamma>>,
+        Either<Either<BetaGeoBetaBinom, KMeans>, Either<Either<StandardScaler, MinMaxScaler>, RobustScaler>>,
+    >,
+    Either<LogisticChurn, GradientBoostingChurn>,
 >;
 
 fn clv(m: Either<Either<BetaGeo, ModifiedBetaGeo>, Either<ParetoNbd, GammaGamma>>) -> AnyModel {
-    Either::A(m)
+    Either::A(Either::A(m))
 }
 
 fn other(
     m: Either<Either<BetaGeoBetaBinom, KMeans>, Either<Either<StandardScaler, MinMaxScaler>, RobustScaler>>,
 ) -> AnyModel {
-    Either::B(m)
+    Either::A(Either::B(m))
 }
 
 /// Reads a segcore model file (JSON text, or the parsed object) and returns the fitted model
 /// of its `kind`: `BetaGeo`, `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`,
-/// `BetaGeoBetaBinom`, `KMeans`, `StandardScaler`, `MinMaxScaler` or `RobustScaler`.
+/// `BetaGeoBetaBinom`, `KMeans`, `StandardScaler`, `MinMaxScaler`, `RobustScaler`,
+/// `LogisticChurn` or `GradientBoostingChurn`.
 /// Unknown formats, versions and kinds are `MODEL_FILE` errors.
 #[napi(
     ts_args_type = "json: string | object",
-    ts_return_type = "BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler"
+    ts_return_type = "BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn"
 )]
 pub fn load_model(json: serde_json::Value) -> Result<AnyModel> {
     let text = match json {
@@ -59,6 +64,8 @@ pub fn load_model(json: serde_json::Value) -> Result<AnyModel> {
         "StandardScaler" => other(Either::B(Either::A(Either::A(StandardScaler::wrap(run(|| from_json(&text))?))))),
         "MinMaxScaler" => other(Either::B(Either::A(Either::B(MinMaxScaler::wrap(run(|| from_json(&text))?))))),
         "RobustScaler" => other(Either::B(Either::B(RobustScaler::wrap(run(|| from_json(&text))?)))),
+        "LogisticChurn" => Either::B(Either::A(LogisticChurn::wrap(run(|| from_json(&text))?))),
+        "GradientBoostingChurn" => Either::B(Either::B(GradientBoostingChurn::wrap(run(|| from_json(&text))?))),
         kind => {
             return Err(seg(SegError::ModelFile {
                 reason: format!("kind `{kind}` cannot be loaded by the Node binding"),
