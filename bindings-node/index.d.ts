@@ -158,6 +158,45 @@ export declare class GammaGamma {
 }
 
 /**
+ * r" Histogram gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier
+ * r" algorithm) with calibrated probabilities and TreeSHAP contributions for `explain`.
+ * r" Sample weights are not supported (passing them is an `INVALID_PARAMETER` error).
+ */
+export declare class GradientBoostingChurn {
+  /** A new, unfitted model. */
+  constructor(options?: GradientBoostingOptions | undefined | null)
+  /**
+   * Fits on the row-major matrix `x` and labels `y` (true = churned), optional
+   * per-row weights; returns `this`.
+   */
+  fit(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): this
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): Promise<this>
+  /** Whether the model is fitted. */
+  get isFitted(): boolean
+  /** Number of features the model was fitted on. */
+  get nFeatures(): number
+  /** Churn probability of each row. */
+  predictProba(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** Raw score (log-odds) of each row. */
+  decisionFunction(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** Predicted churn (probability >= 0.5) of each row. */
+  predict(x: Numbers, nRows: number, nCols: number): Array<boolean>
+  /** Per-customer explanation: probability, risk band and top drivers. */
+  explain(x: Numbers, nRows: number, nCols: number, featureNames: Array<string>, options?: ExplainOptions | undefined | null): Array<Explanation>
+  /** The model file (JSON text). */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file. */
+  static fromJson(json: string): GradientBoostingChurn
+  /** Mean absolute SHAP value of each feature over the training data order (importance). */
+  featureImportances(): Float64Array
+  /** Boosting iterations run. */
+  get nIter(): number
+}
+
+/**
  * k-means (k-means++ starts, Lloyd or Hamerly iterations), seeded and thread-count
  * independent.
  *
@@ -198,6 +237,44 @@ export declare class KMeans {
   toJSON(): any
   /** Reads a model file. */
   static fromJson(json: string): KMeans
+}
+
+/**
+ * r" L2-regularised logistic regression (scikit-learn's LogisticRegression objective), with
+ * r" exact per-feature contributions for `explain`.
+ */
+export declare class LogisticChurn {
+  /** A new, unfitted model. */
+  constructor(options?: LogisticOptions | undefined | null)
+  /**
+   * Fits on the row-major matrix `x` and labels `y` (true = churned), optional
+   * per-row weights; returns `this`.
+   */
+  fit(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): this
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): Promise<this>
+  /** Whether the model is fitted. */
+  get isFitted(): boolean
+  /** Number of features the model was fitted on. */
+  get nFeatures(): number
+  /** Churn probability of each row. */
+  predictProba(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** Raw score (log-odds) of each row. */
+  decisionFunction(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** Predicted churn (probability >= 0.5) of each row. */
+  predict(x: Numbers, nRows: number, nCols: number): Array<boolean>
+  /** Per-customer explanation: probability, risk band and top drivers. */
+  explain(x: Numbers, nRows: number, nCols: number, featureNames: Array<string>, options?: ExplainOptions | undefined | null): Array<Explanation>
+  /** The model file (JSON text). */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file. */
+  static fromJson(json: string): LogisticChurn
+  /** Coefficients on the original feature scale. */
+  get coef(): Float64Array
+  /** Intercept on the original feature scale. */
+  get intercept(): number
 }
 
 /**
@@ -370,6 +447,12 @@ export declare class StandardScaler {
   static fromJson(json: string): StandardScaler
 }
 
+/** Average precision (area under the precision-recall curve, step-wise). */
+export declare function averagePrecision(y: Array<boolean>, scores: Numbers): number
+
+/** Brier score of probabilities. */
+export declare function brierScore(y: Array<boolean>, proba: Numbers): number
+
 /** Calinski-Harabasz index (higher is better). */
 export declare function calinskiHarabaszScore(x: Numbers, nRows: number, nCols: number, labels: Numbers): number
 
@@ -424,6 +507,31 @@ export declare function describeLogs(transactions: TransactionRow[] | Transactio
 
 /** Async twin of [`describe_logs`]: conversion on the main thread, validation on the pool. */
 export declare function describeLogsAsync(transactions: TransactionRow[] | TransactionColumns, options?: { events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }): Promise<LogsSummary>
+
+/**
+ * The donations data of Fader, Hardie and Shang (2010): repeat donations over 6 yearly
+ * opportunities, as counts of identical (frequency, recency, periods) rows.
+ */
+export interface Donations {
+  /** Repeat donations x. */
+  frequency: Float64Array
+  /** Period of the last donation t_x. */
+  recency: Float64Array
+  /** Opportunities n. */
+  periods: Float64Array
+  /** Number of donors with this row. */
+  weights: Float64Array
+}
+
+/** One feature's push on a customer's churn score. */
+export interface Driver {
+  /** Feature name. */
+  feature: string
+  /** The customer's value of the feature. */
+  value: number
+  /** Contribution to the raw score (log-odds); positive raises churn risk. */
+  contribution: number
+}
 
 /** Events as columns. */
 export interface EventColumns {
@@ -487,6 +595,30 @@ export interface EventTable {
   platform?: Array<string>
   /** Values (NaN = unknown). */
   value?: Float64Array
+}
+
+/** Options of `explain`. */
+export interface ExplainOptions {
+  /** Number of drivers per customer (default 3). */
+  topK?: number
+  /** Probability from which the risk band is `medium` (default 0.3). */
+  medium?: number
+  /** Probability from which the risk band is `high` (default 0.6). */
+  high?: number
+}
+
+/** Why a customer got their churn probability. */
+export interface Explanation {
+  /** Churn probability. */
+  churnProbability: number
+  /** `low`, `medium` or `high`. */
+  riskBand: 'low' | 'medium' | 'high'
+  /** Raw score (log-odds). */
+  rawScore: number
+  /** Score of an average customer; contributions sum to `rawScore - baseValue`. */
+  baseValue: number
+  /** Strongest drivers, largest absolute contribution first. */
+  drivers: Array<Driver>
 }
 
 /** What one feature column means. */
@@ -617,6 +749,32 @@ export interface FitSummary {
   message: string
 }
 
+/** Options of `GradientBoostingChurn` (scikit-learn HistGradientBoostingClassifier names). */
+export interface GradientBoostingOptions {
+  /** Shrinkage (default 0.1). */
+  learningRate?: number
+  /** Boosting iterations (default 100). */
+  maxIter?: number
+  /** Leaves per tree (default 31). */
+  maxLeafNodes?: number
+  /** Maximum tree depth (default none). */
+  maxDepth?: number
+  /** Minimum rows per leaf (default 20). */
+  minSamplesLeaf?: number
+  /** L2 regularisation of leaf values. */
+  l2Regularization?: number
+  /** Histogram bins (<= 255). */
+  maxBins?: number
+  /** Early stopping on a validation split. */
+  earlyStopping?: boolean
+  /** Validation fraction for early stopping (0 = none). */
+  validationFraction?: number
+  /** `platt` (default), `isotonic` or `none`. */
+  calibration?: string
+  /** Seed (binning sample, validation split). */
+  seed?: number
+}
+
 /** Options of `KMeans`. */
 export interface KMeansOptions {
   /** Number of clusters (default 8). */
@@ -636,10 +794,30 @@ export interface KMeansOptions {
 /**
  * Reads a segcore model file (JSON text, or the parsed object) and returns the fitted model
  * of its `kind`: `BetaGeo`, `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`,
- * `BetaGeoBetaBinom`, `KMeans`, `StandardScaler`, `MinMaxScaler` or `RobustScaler`.
+ * `BetaGeoBetaBinom`, `KMeans`, `StandardScaler`, `MinMaxScaler`, `RobustScaler`,
+ * `LogisticChurn` or `GradientBoostingChurn`.
  * Unknown formats, versions and kinds are `MODEL_FILE` errors.
  */
-export declare function loadModel(json: string | object): BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler
+export declare function loadModel(json: string | object): BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn
+
+/** Options of `LogisticChurn`. */
+export interface LogisticOptions {
+  /** Inverse L2 strength, as scikit-learn's `C` (default 1). */
+  c?: number
+  /** `balanced` or `none` (default). */
+  classWeight?: string
+  /** Standardise features before fitting (default true). */
+  standardize?: boolean
+  /** `auto` (default), `newton` or `lbfgs`. */
+  solver?: string
+  /** Maximum iterations. */
+  maxIter?: number
+  /** Tolerance. */
+  tol?: number
+}
+
+/** Mean log loss of probabilities. */
+export declare function logLoss(y: Array<boolean>, proba: Numbers): number
 
 /** Counts describing validated logs. */
 export interface LogsSummary {
@@ -696,6 +874,9 @@ export interface RfmSegments {
   /** Segment name. */
   segment: Array<string>
 }
+
+/** Area under the ROC curve. */
+export declare function rocAuc(y: Array<boolean>, scores: Numbers): number
 
 /** Options of the scalers (each reads the ones it knows). */
 export interface ScalerOptions {
@@ -802,6 +983,8 @@ export declare namespace datasets {
   export function cdnow(): TransactionTable
   /** The CDNOW summary used to fit the BG/NBD model in Fader, Hardie and Lee (2005). */
   export function cdnowSummary(): CdnowSummary
+  /** The BG/BB donations data (11,104 donors in 22 distinct rows). */
+  export function donations(): Donations
   /**
    * A seeded synthetic shop: transactions, events and feedback of `nCustomers` customers of
    * several behavioural types over two years from 2023-01-01. Same seed, same logs.
