@@ -4,15 +4,15 @@
 //! `x` is a flat row-major `nRows x nCols` matrix (e.g. `FeatureTable.values`); `y` is a
 //! `boolean[]` (true = churned).
 
-use ndarray::ArrayView1;
 use napi::bindgen_prelude::{AsyncTask, Either, Float64Array, Object, This};
 use napi_derive::napi;
+use ndarray::ArrayView1;
 use segcore::churn::explain::{explain as core_explain, ExplainOptions as CoreExplainOptions};
+use segcore::churn::gbt::Calibration;
 use segcore::churn::{
     metrics, ClassWeight, GradientBoostingChurn as CoreGbt, GradientBoostingChurnParams,
     LogisticChurn as CoreLogistic, LogisticChurnParams, RiskBand, RiskBands, Solver,
 };
-use segcore::churn::gbt::Calibration;
 use segcore::model;
 
 use crate::cluster::matrix;
@@ -237,9 +237,9 @@ fn gbt_params(o: GradientBoostingOptions) -> Result<GradientBoostingChurnParams>
 }
 
 macro_rules! churn_model {
-    ($(#[$doc:meta])* $js:ident, $core:ident, $params:ident, $options:ident, $make:ident, $kind:literal,
+    ($(#[doc = $doc:literal])* $js:ident, $core:ident, $params:ident, $options:ident, $make:ident, $kind:literal,
      |$p:ident, $x:ident, $y:ident, $w:ident| $fit:expr) => {
-        $(#[$doc])*
+        $(#[doc = $doc])*
         #[napi]
         pub struct $js {
             params: $params,
@@ -359,20 +359,37 @@ macro_rules! churn_model {
 }
 
 churn_model!(
-    /// L2-regularised logistic regression (scikit-learn's LogisticRegression objective), with
-    /// exact per-feature contributions for `explain`.
-    LogisticChurn, CoreLogistic, LogisticChurnParams, LogisticOptions, logistic_params, "LogisticChurn",
-    |p, x, y, w| p.fit(x.view(), &y, w.as_ref().map(|w| ArrayView1::from(w.as_slice())))
+    #[doc = " L2-regularised logistic regression (scikit-learn's LogisticRegression objective), with"]
+    #[doc = " exact per-feature contributions for `explain`."]
+    LogisticChurn,
+    CoreLogistic,
+    LogisticChurnParams,
+    LogisticOptions,
+    logistic_params,
+    "LogisticChurn",
+    |p, x, y, w| p.fit(
+        x.view(),
+        &y,
+        w.as_ref().map(|w| ArrayView1::from(w.as_slice()))
+    )
 );
 
 churn_model!(
-    /// Histogram gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier
-    /// algorithm) with calibrated probabilities and TreeSHAP contributions for `explain`.
-    /// Sample weights are not supported (passing them is an `INVALID_PARAMETER` error).
-    GradientBoostingChurn, CoreGbt, GradientBoostingChurnParams, GradientBoostingOptions, gbt_params, "GradientBoostingChurn",
+    #[doc = " Histogram gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier"]
+    #[doc = " algorithm) with calibrated probabilities and TreeSHAP contributions for `explain`."]
+    #[doc = " Sample weights are not supported (passing them is an `INVALID_PARAMETER` error)."]
+    GradientBoostingChurn,
+    CoreGbt,
+    GradientBoostingChurnParams,
+    GradientBoostingOptions,
+    gbt_params,
+    "GradientBoostingChurn",
     |p, x, y, w| match w {
         None => p.fit(x.view(), &y),
-        Some(_) => Err(segcore::SegError::param("sample_weight", "not supported by GradientBoostingChurn")),
+        Some(_) => Err(segcore::SegError::param(
+            "sample_weight",
+            "not supported by GradientBoostingChurn"
+        )),
     }
 );
 

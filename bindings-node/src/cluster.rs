@@ -3,9 +3,9 @@
 //! Matrices are passed flat and row-major with their shape: `(x, nRows, nCols)` where `x` is
 //! a `Float64Array` or `number[]` (e.g. `FeatureTable.values`, `nRows`, `nCols`).
 
-use ndarray::Array2;
 use napi::bindgen_prelude::{AsyncTask, Either, Float64Array, Object, This, Uint32Array};
 use napi_derive::napi;
+use ndarray::Array2;
 use segcore::cluster::kmeans::{KMeans as CoreKMeans, KMeansAlgorithm, KMeansParams};
 use segcore::cluster::quality;
 use segcore::cluster::rfm::{rfm_segments as core_rfm_segments, RfmSegmentTable};
@@ -158,7 +158,10 @@ impl KMeans {
         let w = sample_weight.map(values);
         let m = run(|| {
             let x = matrix(x, n_rows, n_cols)?;
-            p.fit(x.view(), w.as_ref().map(|w| ndarray::ArrayView1::from(w.as_slice())))
+            p.fit(
+                x.view(),
+                w.as_ref().map(|w| ndarray::ArrayView1::from(w.as_slice())),
+            )
         })?;
         store(&self.fitted, m);
         Ok(this.object)
@@ -179,7 +182,10 @@ impl KMeans {
         let x = values(x);
         let work: Work<CoreKMeans> = Box::new(move || {
             let x = matrix(Either::B(x), n_rows, n_cols)?;
-            p.fit(x.view(), w.as_ref().map(|w| ndarray::ArrayView1::from(w.as_slice())))
+            p.fit(
+                x.view(),
+                w.as_ref().map(|w| ndarray::ArrayView1::from(w.as_slice())),
+            )
         });
         Ok(AsyncTask::new(FitJob::new(
             work,
@@ -241,7 +247,9 @@ impl KMeans {
     #[napi]
     pub fn transform(&self, x: Numbers, n_rows: u32, n_cols: u32) -> Result<Float64Array> {
         let m = self.model()?;
-        Ok(flat(run(|| m.transform(matrix(x, n_rows, n_cols)?.view()))?))
+        Ok(flat(run(|| {
+            m.transform(matrix(x, n_rows, n_cols)?.view())
+        })?))
     }
 
     /// The model file (JSON text).
@@ -286,13 +294,16 @@ fn pair(v: &Option<Vec<f64>>, name: &str) -> Result<Option<(f64, f64)>> {
     match v {
         None => Ok(None),
         Some(v) if v.len() == 2 => Ok(Some((v[0], v[1]))),
-        Some(v) => Err(param(name, format!("expected [lo, hi], got {} values", v.len()))),
+        Some(v) => Err(param(
+            name,
+            format!("expected [lo, hi], got {} values", v.len()),
+        )),
     }
 }
 
 macro_rules! scaler {
-    ($(#[$doc:meta])* $js:ident, $core:ident, $params:ident, $kind:literal, |$o:ident| $build:expr) => {
-        $(#[$doc])*
+    ($(#[doc = $doc:literal])* $js:ident, $core:ident, $params:ident, $kind:literal, |$o:ident| $build:expr) => {
+        $(#[doc = $doc])*
         #[napi]
         pub struct $js {
             params: scale::$params,
@@ -376,32 +387,56 @@ macro_rules! scaler {
 }
 
 scaler!(
-    /// Standardises columns to zero mean and unit variance (population std; constant columns
-    /// are left unscaled), as scikit-learn's StandardScaler.
-    StandardScaler, StandardScaler, StandardScalerParams, "StandardScaler", |o| {
+    #[doc = " Standardises columns to zero mean and unit variance (population std; constant columns"]
+    #[doc = " are left unscaled), as scikit-learn's StandardScaler."]
+    StandardScaler,
+    StandardScaler,
+    StandardScalerParams,
+    "StandardScaler",
+    |o| {
         let mut p = scale::StandardScaler::params();
-        if let Some(v) = o.with_mean { p = p.with_mean(v); }
-        if let Some(v) = o.with_std { p = p.with_std(v); }
+        if let Some(v) = o.with_mean {
+            p = p.with_mean(v);
+        }
+        if let Some(v) = o.with_std {
+            p = p.with_std(v);
+        }
         p
     }
 );
 
 scaler!(
-    /// Scales columns to a range (default [0, 1]), as scikit-learn's MinMaxScaler.
-    MinMaxScaler, MinMaxScaler, MinMaxScalerParams, "MinMaxScaler", |o| {
+    #[doc = " Scales columns to a range (default [0, 1]), as scikit-learn's MinMaxScaler."]
+    MinMaxScaler,
+    MinMaxScaler,
+    MinMaxScalerParams,
+    "MinMaxScaler",
+    |o| {
         let mut p = scale::MinMaxScaler::params();
-        if let Some((lo, hi)) = pair(&o.feature_range, "featureRange")? { p = p.feature_range(lo, hi); }
+        if let Some((lo, hi)) = pair(&o.feature_range, "featureRange")? {
+            p = p.feature_range(lo, hi);
+        }
         p
     }
 );
 
 scaler!(
-    /// Centres on the median and scales by a quantile range, as scikit-learn's RobustScaler.
-    RobustScaler, RobustScaler, RobustScalerParams, "RobustScaler", |o| {
+    #[doc = " Centres on the median and scales by a quantile range, as scikit-learn's RobustScaler."]
+    RobustScaler,
+    RobustScaler,
+    RobustScalerParams,
+    "RobustScaler",
+    |o| {
         let mut p = scale::RobustScaler::params();
-        if let Some((lo, hi)) = pair(&o.quantile_range, "quantileRange")? { p = p.quantile_range(lo, hi); }
-        if let Some(v) = o.with_centering { p = p.with_centering(v); }
-        if let Some(v) = o.with_scaling { p = p.with_scaling(v); }
+        if let Some((lo, hi)) = pair(&o.quantile_range, "quantileRange")? {
+            p = p.quantile_range(lo, hi);
+        }
+        if let Some(v) = o.with_centering {
+            p = p.with_centering(v);
+        }
+        if let Some(v) = o.with_scaling {
+            p = p.with_scaling(v);
+        }
         p
     }
 );
@@ -453,7 +488,12 @@ pub fn silhouette_score_async(
 
 /// Silhouette coefficient of each row.
 #[napi]
-pub fn silhouette_samples(x: Numbers, n_rows: u32, n_cols: u32, labels: Numbers) -> Result<Float64Array> {
+pub fn silhouette_samples(
+    x: Numbers,
+    n_rows: u32,
+    n_cols: u32,
+    labels: Numbers,
+) -> Result<Float64Array> {
     let l = labels_of(labels)?;
     let s = run(|| quality::silhouette_samples(matrix(x, n_rows, n_cols)?.view(), &l))?;
     Ok(Float64Array::new(s.to_vec()))
@@ -468,7 +508,12 @@ pub fn davies_bouldin_score(x: Numbers, n_rows: u32, n_cols: u32, labels: Number
 
 /// Calinski-Harabasz index (higher is better).
 #[napi]
-pub fn calinski_harabasz_score(x: Numbers, n_rows: u32, n_cols: u32, labels: Numbers) -> Result<f64> {
+pub fn calinski_harabasz_score(
+    x: Numbers,
+    n_rows: u32,
+    n_cols: u32,
+    labels: Numbers,
+) -> Result<f64> {
     let l = labels_of(labels)?;
     run(|| quality::calinski_harabasz_score(matrix(x, n_rows, n_cols)?.view(), &l))
 }

@@ -127,10 +127,10 @@ use crate::model::parse_json;
 
 macro_rules! transaction_model {
     (
-        $(#[$doc:meta])*
+        $(#[doc = $doc:literal])*
         $js:ident, $core:ident, $params:ident, $kind:literal, [$($p:ident),+], $ts_params:literal
     ) => {
-        $(#[$doc])*
+        $(#[doc = $doc])*
         #[napi]
         pub struct $js {
             params: core::$params,
@@ -152,6 +152,7 @@ macro_rules! transaction_model {
         }
 
         #[napi]
+        #[allow(non_snake_case)]
         impl $js {
             /// A new, unfitted model with optional fit settings.
             #[napi(constructor)]
@@ -175,18 +176,18 @@ macro_rules! transaction_model {
             /// Fits by maximum likelihood on per-customer `frequency` (repeat purchases),
             /// `recency` and `T` (in the model unit); returns `this`.
             #[napi(ts_return_type = "this")]
-            pub fn fit<'e>(&self, this: This<'e>, frequency: Numbers, recency: Numbers, #[napi(ts_arg_type = "Float64Array | number[]")] big_t: Numbers) -> Result<Object<'e>> {
+            pub fn fit<'e>(&self, this: This<'e>, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Object<'e>> {
                 let (p, unit) = (self.params.clone(), self.unit);
-                let m = run(|| p.fit(&rfm(frequency, recency, big_t, unit)?))?;
+                let m = run(|| p.fit(&rfm(frequency, recency, T, unit)?))?;
                 store(&self.fitted, m);
                 Ok(this.object)
             }
 
             /// Async twin of `fit` (libuv pool); resolves with `this`.
             #[napi(ts_return_type = "Promise<this>")]
-            pub fn fit_async(&self, this: This, frequency: Numbers, recency: Numbers, #[napi(ts_arg_type = "Float64Array | number[]")] big_t: Numbers) -> Result<AsyncTask<FitJob<core::$core>>> {
+            pub fn fit_async(&self, this: This, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<AsyncTask<FitJob<core::$core>>> {
                 let (p, unit) = (self.params.clone(), self.unit);
-                let (f, r, t) = (values(frequency), values(recency), values(big_t));
+                let (f, r, t) = (values(frequency), values(recency), values(T));
                 let work: Work<core::$core> = Box::new(move || {
                     let n = f.len();
                     p.fit(&RfmSummary::new(f, r, t, vec![0.0; n], unit)?)
@@ -222,17 +223,17 @@ macro_rules! transaction_model {
 
             /// Probability that each customer is still alive.
             #[napi]
-            pub fn p_alive(&self, frequency: Numbers, recency: Numbers, #[napi(ts_arg_type = "Float64Array | number[]")] big_t: Numbers) -> Result<Float64Array> {
+            pub fn p_alive(&self, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Float64Array> {
                 let m = self.model()?;
-                let (f, r, t) = (values(frequency), values(recency), values(big_t));
+                let (f, r, t) = (values(frequency), values(recency), values(T));
                 Ok(Float64Array::new(run(|| m.p_alive(&f, &r, &t))?))
             }
 
             /// Expected purchases of each customer in the next `t` time units.
             #[napi]
-            pub fn conditional_expected_purchases(&self, t: f64, frequency: Numbers, recency: Numbers, #[napi(ts_arg_type = "Float64Array | number[]")] big_t: Numbers) -> Result<Float64Array> {
+            pub fn conditional_expected_purchases(&self, t: f64, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Float64Array> {
                 let m = self.model()?;
-                let (f, r, tt) = (values(frequency), values(recency), values(big_t));
+                let (f, r, tt) = (values(frequency), values(recency), values(T));
                 Ok(Float64Array::new(run(|| m.conditional_expected_purchases(t, &f, &r, &tt))?))
             }
 
@@ -259,7 +260,7 @@ macro_rules! transaction_model {
                 gamma_gamma: &GammaGamma,
                 frequency: Numbers,
                 recency: Numbers,
-                #[napi(ts_arg_type = "Float64Array | number[]")] big_t: Numbers,
+                T: Numbers,
                 monetary: Numbers,
                 options: Option<ClvOptions>,
             ) -> Result<Float64Array> {
@@ -269,7 +270,7 @@ macro_rules! transaction_model {
                 let conv = convention(&o)?;
                 let horizon = o.horizon.unwrap_or(12.0 * core::value::month_in(m.unit));
                 let rate = o.discount_rate.unwrap_or(0.01);
-                let (f, r, t, mv) = (values(frequency), values(recency), values(big_t), values(monetary));
+                let (f, r, t, mv) = (values(frequency), values(recency), values(T), values(monetary));
                 Ok(Float64Array::new(run(|| {
                     customer_lifetime_value(&*m, &gg, &f, &r, &t, &mv, horizon, rate, conv)
                 })?))
@@ -297,27 +298,39 @@ macro_rules! transaction_model {
 }
 
 transaction_model!(
-    /// BG/NBD (Fader, Hardie and Lee 2005): Poisson purchases while alive, geometric
-    /// dropout after each purchase.
-    ///
-    /// ```js
-    /// const m = new BetaGeo({ unit: 'weeks' }).fit(frequency, recency, T)
-    /// m.params // { r, alpha, a, b }
-    /// ```
-    BetaGeo, BetaGeo, BetaGeoParams, "BetaGeo", [r, alpha, a, b],
+    #[doc = " BG/NBD (Fader, Hardie and Lee 2005): Poisson purchases while alive, geometric"]
+    #[doc = " dropout after each purchase."]
+    #[doc = " "]
+    #[doc = " ```js"]
+    #[doc = " const m = new BetaGeo({ unit: 'weeks' }).fit(frequency, recency, T)"]
+    #[doc = " m.params // { r, alpha, a, b }"]
+    #[doc = " ```"]
+    BetaGeo,
+    BetaGeo,
+    BetaGeoParams,
+    "BetaGeo",
+    [r, alpha, a, b],
     "r: number, alpha: number, a: number, b: number, unit?: 'days' | 'weeks' | 'months'"
 );
 
 transaction_model!(
-    /// MBG/NBD (Batislam et al. 2007): BG/NBD with a possible dropout at time 0.
-    ModifiedBetaGeo, ModifiedBetaGeo, ModifiedBetaGeoParams, "ModifiedBetaGeo", [r, alpha, a, b],
+    #[doc = " MBG/NBD (Batislam et al. 2007): BG/NBD with a possible dropout at time 0."]
+    ModifiedBetaGeo,
+    ModifiedBetaGeo,
+    ModifiedBetaGeoParams,
+    "ModifiedBetaGeo",
+    [r, alpha, a, b],
     "r: number, alpha: number, a: number, b: number, unit?: 'days' | 'weeks' | 'months'"
 );
 
 transaction_model!(
-    /// Pareto/NBD (Schmittlein, Morrison and Colombo 1987): Poisson purchases, exponential
-    /// lifetimes.
-    ParetoNbd, ParetoNbd, ParetoNbdParams, "ParetoNbd", [r, alpha, s, beta],
+    #[doc = " Pareto/NBD (Schmittlein, Morrison and Colombo 1987): Poisson purchases, exponential"]
+    #[doc = " lifetimes."]
+    ParetoNbd,
+    ParetoNbd,
+    ParetoNbdParams,
+    "ParetoNbd",
+    [r, alpha, s, beta],
     "r: number, alpha: number, s: number, beta: number, unit?: 'days' | 'weeks' | 'months'"
 );
 
@@ -376,7 +389,9 @@ impl GammaGamma {
     /// A model with given parameters.
     #[napi(factory)]
     pub fn from_params(p: f64, q: f64, gamma: f64) -> Result<Self> {
-        Ok(Self::wrap(run(|| core::GammaGamma::from_params(p, q, gamma))?))
+        Ok(Self::wrap(run(|| {
+            core::GammaGamma::from_params(p, q, gamma)
+        })?))
     }
 
     /// Fits on repeat buyers' `frequency` (> 0) and mean repeat spend `monetary`; returns `this`.
@@ -534,7 +549,9 @@ impl BetaGeoBetaBinom {
     /// A model with given parameters.
     #[napi(factory)]
     pub fn from_params(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self> {
-        Ok(Self::wrap(run(|| Bgbb::from_params(alpha, beta, gamma, delta))?))
+        Ok(Self::wrap(run(|| {
+            Bgbb::from_params(alpha, beta, gamma, delta)
+        })?))
     }
 
     /// Fits; returns `this`.

@@ -87,7 +87,14 @@ fn cell(u: &Unknown) -> Result<Cell> {
     Ok(match t {
         ValueType::Undefined | ValueType::Null => Cell::Missing,
         ValueType::Number => Cell::Num(u.coerce_to_number().js()?.get_double().js()?),
-        ValueType::String => Cell::Str(u.coerce_to_string().js()?.into_utf8().js()?.into_owned().js()?),
+        ValueType::String => Cell::Str(
+            u.coerce_to_string()
+                .js()?
+                .into_utf8()
+                .js()?
+                .into_owned()
+                .js()?,
+        ),
         ValueType::Boolean => Cell::Bool(u.coerce_to_bool().js()?),
         ValueType::Object if u.is_date().js()? => {
             Cell::Date(u.coerce_to_number().js()?.get_double().js()?)
@@ -131,7 +138,11 @@ fn millis(column: &str, row: usize, ms: f64, what: &str) -> Result<i64> {
 fn to_col(f: &Field, cells: Vec<Cell>) -> Result<Col> {
     let name = f.name;
     let wrong = |row: usize, c: &Cell, expected: &str| {
-        invalid(name, row, format!("expected {expected}, got {}", describe(c)))
+        invalid(
+            name,
+            row,
+            format!("expected {expected}, got {}", describe(c)),
+        )
     };
     match f.kind {
         Kind::Num | Kind::NumOrNaN => {

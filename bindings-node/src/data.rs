@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Float64Array, Object, Unknown};
 use napi_derive::napi;
-use segcore::data::{Events, EventsBuilder, Feedback, FeedbackBuilder, Transactions};
 use segcore::data::{Categorical, CustomerIndex, IdColumn, TimeColumn, TransactionsBuilder};
+use segcore::data::{Events, EventsBuilder, Feedback, FeedbackBuilder, Transactions};
 
 use crate::convert::{opt_prop, read_table, Col, Field, Kind, Table};
 use crate::error::{param, Result};
@@ -230,7 +230,11 @@ fn flags(t: &mut Table, name: &str) -> Option<Vec<bool>> {
 /// Transactions builder from JavaScript rows or columns.
 pub fn transactions(value: &Unknown) -> Result<TransactionsBuilder> {
     let mut t = read_table(value, "transactions", &TX_FIELDS)?;
-    let mut b = Transactions::builder(id(&mut t), time(&mut t), num(&mut t, "amount").unwrap_or_default());
+    let mut b = Transactions::builder(
+        id(&mut t),
+        time(&mut t),
+        num(&mut t, "amount").unwrap_or_default(),
+    );
     if let Some(v) = text(&mut t, "orderId") {
         b = b.order_id(v);
     }
@@ -363,8 +367,8 @@ pub fn options_arg<'e>(options: Option<Unknown<'e>>) -> Result<Option<Object<'e>
     match options {
         None => Ok(None),
         Some(u) => {
-            use napi::JsValue;
             use crate::error::IntoJs;
+            use napi::JsValue;
             match u.get_type().js()? {
                 napi::ValueType::Undefined | napi::ValueType::Null => Ok(None),
                 napi::ValueType::Object => Ok(Some(u.coerce_to_object().js()?)),
@@ -373,7 +377,6 @@ pub fn options_arg<'e>(options: Option<Unknown<'e>>) -> Result<Option<Object<'e>
         }
     }
 }
-
 
 /// Validates logs and counts what they hold: customers, rows per log, duplicate
 /// transactions, the time span and the total amount. Throws the same coded errors as every
@@ -387,7 +390,9 @@ pub fn options_arg<'e>(options: Option<Unknown<'e>>) -> Result<Option<Object<'e>
 #[napi]
 pub fn describe_logs(
     #[napi(ts_arg_type = "TransactionRow[] | TransactionColumns")] transactions: Unknown,
-    #[napi(ts_arg_type = "{ events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }")]
+    #[napi(
+        ts_arg_type = "{ events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }"
+    )]
     options: Option<Unknown>,
 ) -> Result<LogsSummary> {
     let opts = options_arg(options)?;
@@ -395,11 +400,13 @@ pub fn describe_logs(
     crate::error::run(|| summarise(raw.build()?))
 }
 
-/// Async twin of [`describe_logs`]: conversion on the main thread, validation on the pool.
+/// Async twin of `describeLogs`: conversion on the main thread, validation on the pool.
 #[napi(ts_return_type = "Promise<LogsSummary>")]
 pub fn describe_logs_async(
     #[napi(ts_arg_type = "TransactionRow[] | TransactionColumns")] transactions: Unknown,
-    #[napi(ts_arg_type = "{ events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }")]
+    #[napi(
+        ts_arg_type = "{ events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }"
+    )]
     options: Option<Unknown>,
 ) -> Result<AsyncTask<Job<LogsSummary, LogsSummary>>> {
     let opts = options_arg(options)?;
@@ -479,7 +486,11 @@ fn ms(ts: &[i64]) -> Float64Array {
 }
 
 fn cat(c: Option<&Categorical>) -> Option<Vec<String>> {
-    c.map(|c| (0..c.len()).map(|i| c.get(i).unwrap_or("").to_string()).collect())
+    c.map(|c| {
+        (0..c.len())
+            .map(|i| c.get(i).unwrap_or("").to_string())
+            .collect()
+    })
 }
 
 /// Columns of validated transactions.
@@ -524,7 +535,9 @@ impl Logs {
     #[napi(constructor)]
     pub fn new(
         #[napi(ts_arg_type = "TransactionRow[] | TransactionColumns")] transactions: Unknown,
-        #[napi(ts_arg_type = "{ events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }")]
+        #[napi(
+            ts_arg_type = "{ events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }"
+        )]
         options: Option<Unknown>,
     ) -> Result<Self> {
         let opts = options_arg(options)?;
@@ -565,7 +578,9 @@ impl Logs {
         Some(EventTable {
             customer_id: ids_of(self.inner.customers(), ev.customer()),
             timestamp: ms(ev.timestamp()),
-            kind: (0..ev.len()).map(|i| ev.kind(i).as_str().to_string()).collect(),
+            kind: (0..ev.len())
+                .map(|i| ev.kind(i).as_str().to_string())
+                .collect(),
             category: cat(ev.category()),
             channel: cat(ev.channel()),
             session: cat(ev.session()),
@@ -593,15 +608,18 @@ pub enum LogsInput {
     /// Already validated.
     Built(Arc<segcore::data::Logs>),
     /// Converted, validated later (possibly on a worker thread).
-    Raw(RawLogs),
+    Raw(Box<RawLogs>),
 }
 
 impl LogsInput {
     /// Reads `value` (a `Logs` or transactions) plus the options' `events` / `feedback`.
-    pub fn read(value: Either<ClassInstance<Logs>, Unknown>, options: Option<&Object>) -> Result<Self> {
+    pub fn read(
+        value: Either<ClassInstance<Logs>, Unknown>,
+        options: Option<&Object>,
+    ) -> Result<Self> {
         match value {
             Either::A(logs) => Ok(LogsInput::Built(logs.inner.clone())),
-            Either::B(u) => Ok(LogsInput::Raw(RawLogs::read(&u, options)?)),
+            Either::B(u) => Ok(LogsInput::Raw(Box::new(RawLogs::read(&u, options)?))),
         }
     }
 

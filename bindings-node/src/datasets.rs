@@ -47,10 +47,17 @@ pub fn cdnow_summary() -> Result<CdnowSummary> {
     })
 }
 
-fn shop(n_customers: u32, seed: Option<f64>) -> Result<segcore::data::synthetic::SyntheticShopParams> {
+fn shop(
+    n_customers: u32,
+    seed: Option<f64>,
+) -> Result<segcore::data::synthetic::SyntheticShopParams> {
     let seed = seed.unwrap_or(0.0);
-    if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0 && seed <= 9.007_199_254_740_992e15) {
-        return Err(param("seed", format!("{seed} is not a non-negative integer")));
+    if !(seed.is_finite() && seed >= 0.0 && seed.fract() == 0.0 && seed <= 9.007_199_254_740_992e15)
+    {
+        return Err(param(
+            "seed",
+            format!("{seed} is not a non-negative integer"),
+        ));
     }
     Ok(SyntheticShop::params()
         .n_customers(n_customers as usize)
@@ -71,7 +78,10 @@ pub fn synthetic_shop(n_customers: u32, seed: Option<f64>) -> Result<Logs> {
 
 /// Async twin of `syntheticShop`.
 #[napi(namespace = "datasets", ts_return_type = "Promise<Logs>")]
-pub fn synthetic_shop_async(n_customers: u32, seed: Option<f64>) -> Result<AsyncTask<Job<segcore::data::Logs, Logs>>> {
+pub fn synthetic_shop_async(
+    n_customers: u32,
+    seed: Option<f64>,
+) -> Result<AsyncTask<Job<segcore::data::Logs, Logs>>> {
     let p = shop(n_customers, seed)?;
     let work: Work<segcore::data::Logs> = Box::new(move || p.generate());
     Ok(AsyncTask::new(Job::new(work, wrap)))

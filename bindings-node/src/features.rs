@@ -253,7 +253,9 @@ fn finish(set: FeatureSet) -> Result<FeatureTable> {
 /// const f = features(transactions, { asOf: new Date('1998-07-01') })
 /// f.column('frequency')
 /// ```
-#[napi(ts_args_type = "logs: Logs | TransactionRow[] | TransactionColumns, options?: FeaturesOptions")]
+#[napi(
+    ts_args_type = "logs: Logs | TransactionRow[] | TransactionColumns, options?: FeaturesOptions"
+)]
 pub fn features(
     logs: Either<ClassInstance<Logs>, Unknown>,
     options: Option<Unknown>,
@@ -292,7 +294,9 @@ pub struct FeaturesOptionsTs {
     #[napi(ts_type = "FeedbackRow[] | FeedbackColumns")]
     pub feedback: Option<String>,
     /// Families to compute (default all).
-    #[napi(ts_type = "Array<'purchase' | 'preferences' | 'channels' | 'browsing' | 'carts' | 'feedback'>")]
+    #[napi(
+        ts_type = "Array<'purchase' | 'preferences' | 'channels' | 'browsing' | 'carts' | 'feedback'>"
+    )]
     pub families: Option<Vec<String>>,
     /// Number of favourite categories to report.
     pub top_n: Option<u32>,

@@ -7,8 +7,8 @@ use segcore::model::{from_json, read_envelope};
 use segcore::SegError;
 
 use crate::churn::{GradientBoostingChurn, LogisticChurn};
-use crate::clv::{BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd};
 use crate::cluster::{KMeans, MinMaxScaler, RobustScaler, StandardScaler};
+use crate::clv::{BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd};
 use crate::error::{run, seg, Result};
 
 /// Parses JSON text (a `MODEL_FILE` error if it is not JSON).
@@ -24,7 +24,10 @@ pub fn parse_json(text: &str) -> Result<serde_json::Value> {
 pub type AnyModel = Either<
     Either<
         Either<Either<BetaGeo, ModifiedBetaGeo>, Either<ParetoNbd, GammaGamma>>,
-        Either<Either<BetaGeoBetaBinom, KMeans>, Either<Either<StandardScaler, MinMaxScaler>, RobustScaler>>,
+        Either<
+            Either<BetaGeoBetaBinom, KMeans>,
+            Either<Either<StandardScaler, MinMaxScaler>, RobustScaler>,
+        >,
     >,
     Either<LogisticChurn, GradientBoostingChurn>,
 >;
@@ -34,7 +37,10 @@ fn clv(m: Either<Either<BetaGeo, ModifiedBetaGeo>, Either<ParetoNbd, GammaGamma>
 }
 
 fn other(
-    m: Either<Either<BetaGeoBetaBinom, KMeans>, Either<Either<StandardScaler, MinMaxScaler>, RobustScaler>>,
+    m: Either<
+        Either<BetaGeoBetaBinom, KMeans>,
+        Either<Either<StandardScaler, MinMaxScaler>, RobustScaler>,
+    >,
 ) -> AnyModel {
     Either::A(Either::B(m))
 }
@@ -55,17 +61,37 @@ pub fn load_model(json: serde_json::Value) -> Result<AnyModel> {
     };
     let env = run(|| read_envelope(&text))?;
     Ok(match env.kind.as_str() {
-        "BetaGeo" => clv(Either::A(Either::A(BetaGeo::wrap(run(|| from_json(&text))?)))),
-        "ModifiedBetaGeo" => clv(Either::A(Either::B(ModifiedBetaGeo::wrap(run(|| from_json(&text))?)))),
-        "ParetoNbd" => clv(Either::B(Either::A(ParetoNbd::wrap(run(|| from_json(&text))?)))),
-        "GammaGamma" => clv(Either::B(Either::B(GammaGamma::wrap(run(|| from_json(&text))?)))),
-        "BetaGeoBetaBinom" => other(Either::A(Either::A(BetaGeoBetaBinom::wrap(run(|| from_json(&text))?)))),
-        "KMeans" => other(Either::A(Either::B(KMeans::wrap(run(|| from_json(&text))?)))),
-        "StandardScaler" => other(Either::B(Either::A(Either::A(StandardScaler::wrap(run(|| from_json(&text))?))))),
-        "MinMaxScaler" => other(Either::B(Either::A(Either::B(MinMaxScaler::wrap(run(|| from_json(&text))?))))),
-        "RobustScaler" => other(Either::B(Either::B(RobustScaler::wrap(run(|| from_json(&text))?)))),
+        "BetaGeo" => clv(Either::A(Either::A(BetaGeo::wrap(run(|| {
+            from_json(&text)
+        })?)))),
+        "ModifiedBetaGeo" => clv(Either::A(Either::B(ModifiedBetaGeo::wrap(run(|| {
+            from_json(&text)
+        })?)))),
+        "ParetoNbd" => clv(Either::B(Either::A(ParetoNbd::wrap(run(|| {
+            from_json(&text)
+        })?)))),
+        "GammaGamma" => clv(Either::B(Either::B(GammaGamma::wrap(run(|| {
+            from_json(&text)
+        })?)))),
+        "BetaGeoBetaBinom" => other(Either::A(Either::A(BetaGeoBetaBinom::wrap(run(|| {
+            from_json(&text)
+        })?)))),
+        "KMeans" => other(Either::A(Either::B(KMeans::wrap(run(|| {
+            from_json(&text)
+        })?)))),
+        "StandardScaler" => other(Either::B(Either::A(Either::A(StandardScaler::wrap(run(
+            || from_json(&text),
+        )?))))),
+        "MinMaxScaler" => other(Either::B(Either::A(Either::B(MinMaxScaler::wrap(run(
+            || from_json(&text),
+        )?))))),
+        "RobustScaler" => other(Either::B(Either::B(RobustScaler::wrap(run(|| {
+            from_json(&text)
+        })?)))),
         "LogisticChurn" => Either::B(Either::A(LogisticChurn::wrap(run(|| from_json(&text))?))),
-        "GradientBoostingChurn" => Either::B(Either::B(GradientBoostingChurn::wrap(run(|| from_json(&text))?))),
+        "GradientBoostingChurn" => Either::B(Either::B(GradientBoostingChurn::wrap(run(|| {
+            from_json(&text)
+        })?))),
         kind => {
             return Err(seg(SegError::ModelFile {
                 reason: format!("kind `{kind}` cannot be loaded by the Node binding"),

@@ -69,9 +69,9 @@ pub fn fitted<F>(slot: &Slot<F>, what: &str) -> Result<Arc<F>> {
     let guard = slot
         .lock()
         .map_err(|_| crate::error::param("model", format!("{what}: state poisoned")))?;
-    guard
-        .clone()
-        .ok_or_else(|| crate::error::param("model", format!("{what} is not fitted: call fit() first")))
+    guard.clone().ok_or_else(|| {
+        crate::error::param("model", format!("{what} is not fitted: call fit() first"))
+    })
 }
 
 /// Stores a fitted state.
