@@ -175,7 +175,7 @@ macro_rules! transaction_model {
 
             /// Fits by maximum likelihood on per-customer `frequency` (repeat purchases),
             /// `recency` and `T` (in the model unit); returns `this`.
-            #[napi(ts_return_type = "this")]
+            #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers", ts_return_type = "this")]
             pub fn fit<'e>(&self, this: This<'e>, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Object<'e>> {
                 let (p, unit) = (self.params.clone(), self.unit);
                 let m = run(|| p.fit(&rfm(frequency, recency, T, unit)?))?;
@@ -184,7 +184,7 @@ macro_rules! transaction_model {
             }
 
             /// Async twin of `fit` (libuv pool); resolves with `this`.
-            #[napi(ts_return_type = "Promise<this>")]
+            #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers", ts_return_type = "Promise<this>")]
             pub fn fit_async(&self, this: This, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<AsyncTask<FitJob<core::$core>>> {
                 let (p, unit) = (self.params.clone(), self.unit);
                 let (f, r, t) = (values(frequency), values(recency), values(T));
@@ -222,7 +222,7 @@ macro_rules! transaction_model {
             }
 
             /// Probability that each customer is still alive.
-            #[napi]
+            #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers")]
             pub fn p_alive(&self, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Float64Array> {
                 let m = self.model()?;
                 let (f, r, t) = (values(frequency), values(recency), values(T));
@@ -230,7 +230,7 @@ macro_rules! transaction_model {
             }
 
             /// Expected purchases of each customer in the next `t` time units.
-            #[napi]
+            #[napi(ts_args_type = "t: number, frequency: Numbers, recency: Numbers, T: Numbers")]
             pub fn conditional_expected_purchases(&self, t: f64, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Float64Array> {
                 let m = self.model()?;
                 let (f, r, tt) = (values(frequency), values(recency), values(T));
@@ -254,7 +254,7 @@ macro_rules! transaction_model {
             }
 
             /// Discounted lifetime value of each customer, with spend from a fitted GammaGamma.
-            #[napi]
+            #[napi(ts_args_type = "gammaGamma: GammaGamma, frequency: Numbers, recency: Numbers, T: Numbers, monetary: Numbers, options?: ClvOptions")]
             pub fn customer_lifetime_value(
                 &self,
                 gamma_gamma: &GammaGamma,
