@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use ndarray::{Array2, Axis};
 use segcore::churn::gbt::Calibration;
-use segcore::churn::{metrics, GradientBoostingChurn, LogisticChurn};
+use segcore::churn::{GradientBoostingChurn, LogisticChurn, metrics};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();

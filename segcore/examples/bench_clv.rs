@@ -10,11 +10,11 @@
 
 use std::time::Instant;
 
-use segcore::clv::simulate::{simulate_beta_geo, simulate_pareto_nbd, SimulationOptions};
-use segcore::clv::value::{customer_lifetime_value, DiscountConvention};
+use segcore::Result;
+use segcore::clv::simulate::{SimulationOptions, simulate_beta_geo, simulate_pareto_nbd};
+use segcore::clv::value::{DiscountConvention, customer_lifetime_value};
 use segcore::clv::{BetaGeo, GammaGamma, ParetoNbd, RfmSummary, TransactionModel};
 use segcore::data::TimeUnit;
-use segcore::Result;
 
 /// BG/NBD used for simulation and scoring (CDNOW estimates, alpha converted to days).
 const BG: [f64; 4] = [0.2426, 4.4137 * 7.0, 0.7930, 2.4262];

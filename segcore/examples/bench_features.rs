@@ -14,7 +14,7 @@ use std::io::{BufRead, Write};
 use std::time::Instant;
 
 use segcore::data::{CustomerIndex, IdColumn, Logs, Transactions};
-use segcore::features::{compute, Family, FeatureConfig};
+use segcore::features::{Family, FeatureConfig, compute};
 
 fn read(path: &std::path::Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

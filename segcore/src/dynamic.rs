@@ -243,7 +243,7 @@ impl DynamicSegmentation {
             _ => {
                 return Err(SegError::Empty {
                     what: "previous snapshot".into(),
-                })
+                });
             }
         };
         let k = self.model.k();

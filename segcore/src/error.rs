@@ -83,7 +83,9 @@ pub enum SegError {
         reason: String,
     },
     /// An optimiser or iterative fit failed to converge.
-    #[error("{model} did not converge after {iterations} iterations (gradient norm {grad_norm:.3e}): {reason}")]
+    #[error(
+        "{model} did not converge after {iterations} iterations (gradient norm {grad_norm:.3e}): {reason}"
+    )]
     NotConverged {
         /// Model name.
         model: String,

@@ -3,9 +3,9 @@
 use segcore::analytics::channels::channel_value;
 use segcore::analytics::funnel::FunnelAnalysis;
 use segcore::analytics::nba::{
-    cart_facts, order_facts, Condition, CustomerFacts, Field, Op, Rule, RuleTable,
+    Condition, CustomerFacts, Field, Op, Rule, RuleTable, cart_facts, order_facts,
 };
-use segcore::analytics::recommend::{popular_by_segment, Basket, CoPurchase, Similarity};
+use segcore::analytics::recommend::{Basket, CoPurchase, Similarity, popular_by_segment};
 use segcore::data::{Events, Logs, Transactions};
 
 const DAY: i64 = 86_400;

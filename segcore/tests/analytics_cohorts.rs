@@ -4,8 +4,8 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use segcore::analytics::cohorts::Cohorts;
-use segcore::data::time::days_from_civil;
 use segcore::data::Transactions;
+use segcore::data::time::days_from_civil;
 
 fn at(y: i64, m: u32, d: u32) -> i64 {
     days_from_civil(y, m, d) * 86_400 + 3600
@@ -77,10 +77,11 @@ fn hand_checked_table() {
     );
     // default k = 10 suppresses both cohorts
     let t3 = Cohorts::params().fit(&tx).unwrap();
-    assert!(t3
-        .cohorts
-        .iter()
-        .all(|c| c.suppressed && c.retention.is_none()));
+    assert!(
+        t3.cohorts
+            .iter()
+            .all(|c| c.suppressed && c.retention.is_none())
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use segcore::analytics::experiments::{holm, Arm, Experiment, Outcome};
+use segcore::analytics::experiments::{Arm, Experiment, Outcome, holm};
 use segcore::analytics::stats::*;
 use serde_json::Value;
 
@@ -229,14 +229,20 @@ fn segments_holm_suppression_and_small_segment_warning() {
 #[test]
 fn bad_inputs_are_errors() {
     let arms = [Arm::Control, Arm::Treatment];
-    assert!(Experiment::params()
-        .alpha(1.5)
-        .evaluate(&arms, Outcome::Revenue(&[1.0, 2.0]), None::<&[String]>)
-        .is_err());
-    assert!(Experiment::params()
-        .evaluate(&arms, Outcome::Revenue(&[1.0, f64::NAN]), None::<&[String]>)
-        .is_err());
-    assert!(Experiment::params()
-        .evaluate(&arms, Outcome::Conversion(&[true]), None::<&[String]>)
-        .is_err());
+    assert!(
+        Experiment::params()
+            .alpha(1.5)
+            .evaluate(&arms, Outcome::Revenue(&[1.0, 2.0]), None::<&[String]>)
+            .is_err()
+    );
+    assert!(
+        Experiment::params()
+            .evaluate(&arms, Outcome::Revenue(&[1.0, f64::NAN]), None::<&[String]>)
+            .is_err()
+    );
+    assert!(
+        Experiment::params()
+            .evaluate(&arms, Outcome::Conversion(&[true]), None::<&[String]>)
+            .is_err()
+    );
 }

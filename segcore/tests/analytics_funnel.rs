@@ -144,10 +144,12 @@ fn custom_stages_and_session_gap() {
         .unwrap();
     assert_eq!(g.overall().sessions, Some(3));
     assert!(FunnelStages::from_kinds(&["a", "a"], 0).is_err());
-    assert!(FunnelAnalysis::params()
-        .session_gap_secs(0)
-        .fit(&ev)
-        .is_err());
+    assert!(
+        FunnelAnalysis::params()
+            .session_gap_secs(0)
+            .fit(&ev)
+            .is_err()
+    );
 }
 
 /// Seeded synthetic events: `days` days, `per_day` sessions a day by customers drawn from a pool,
@@ -248,10 +250,11 @@ fn counts_never_increase_along_the_stages() {
     // the generator's loops are seen at the cart stage only
     let st = f.overall().stages.unwrap();
     assert!(st[1].loops_back > 0);
-    assert!(st
-        .iter()
-        .enumerate()
-        .all(|(i, r)| i == 1 || r.loops_back == 0));
+    assert!(
+        st.iter()
+            .enumerate()
+            .all(|(i, r)| i == 1 || r.loops_back == 0)
+    );
     // 20 days from Thursday 1970-01-01: weeks starting Mon 12-29, 01-05, 01-12, 01-19
     assert_eq!(f.over_time(Period::Week).len(), 4);
 }
@@ -277,14 +280,16 @@ fn planted_payment_failure_is_flagged() {
 fn no_flag_without_a_change() {
     let ev = generate(2024, 40, 300, None);
     let f = FunnelAnalysis::params().fit(&ev).unwrap();
-    assert!(f
-        .anomalies(Period::Day, &AnomalyParams::default())
-        .unwrap()
-        .is_empty());
-    assert!(f
-        .anomalies(Period::Week, &AnomalyParams::default().baseline_periods(2))
-        .unwrap()
-        .is_empty());
+    assert!(
+        f.anomalies(Period::Day, &AnomalyParams::default())
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        f.anomalies(Period::Week, &AnomalyParams::default().baseline_periods(2))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]

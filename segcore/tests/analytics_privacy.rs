@@ -85,9 +85,10 @@ fn suppression_below_k() {
     assert_eq!(t[1].customers, Some(10));
     // k = 9 reports both
     let f9 = FunnelAnalysis::params().min_group(9).fit(&ev).unwrap();
-    assert!(f9
-        .by_segment(&labels)
-        .unwrap()
-        .iter()
-        .all(|t| !t.suppressed));
+    assert!(
+        f9.by_segment(&labels)
+            .unwrap()
+            .iter()
+            .all(|t| !t.suppressed)
+    );
 }

@@ -3,8 +3,8 @@
 #[path = "churn_util.rs"]
 mod util;
 
-use segcore::churn::explain::{self, ExplainOptions, ExplainableChurn, RiskBand, RiskBands};
 use segcore::churn::LogisticChurn;
+use segcore::churn::explain::{self, ExplainOptions, ExplainableChurn, RiskBand, RiskBands};
 
 fn names(d: usize) -> Vec<String> {
     (0..d).map(|j| format!("f{j}")).collect()

@@ -8,7 +8,7 @@ mod util;
 use ndarray::{Array2, Axis};
 use segcore::churn::explain::{self, ExplainOptions, ExplainableChurn};
 use segcore::churn::gbt::Calibration;
-use segcore::churn::{metrics, GradientBoostingChurn, GradientBoostingChurnParams};
+use segcore::churn::{GradientBoostingChurn, GradientBoostingChurnParams, metrics};
 use segcore::model;
 
 fn sklearn_like() -> GradientBoostingChurnParams {
@@ -208,17 +208,23 @@ fn bad_input_is_an_error() {
             .code(),
         "INVALID_VALUE"
     );
-    assert!(GradientBoostingChurn::params()
-        .fit(x.view(), &y[1..])
-        .is_err());
-    assert!(GradientBoostingChurn::params()
-        .max_bins(256)
-        .fit(x.view(), &y)
-        .is_err());
-    assert!(GradientBoostingChurn::params()
-        .validation_fraction(None)
-        .fit(x.view(), &y)
-        .is_err());
+    assert!(
+        GradientBoostingChurn::params()
+            .fit(x.view(), &y[1..])
+            .is_err()
+    );
+    assert!(
+        GradientBoostingChurn::params()
+            .max_bins(256)
+            .fit(x.view(), &y)
+            .is_err()
+    );
+    assert!(
+        GradientBoostingChurn::params()
+            .validation_fraction(None)
+            .fit(x.view(), &y)
+            .is_err()
+    );
     let m = GradientBoostingChurn::params()
         .max_iter(2)
         .fit(x.view(), &y)

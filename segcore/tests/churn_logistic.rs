@@ -152,11 +152,15 @@ fn reports_non_convergence_and_bad_input() {
         .fit(x.view(), &t.y, None)
         .unwrap_err();
     assert_eq!(err.code(), "INVALID_VALUE");
-    assert!(LogisticChurn::params()
-        .c(0.0)
-        .fit(t.x.view(), &t.y, None)
-        .is_err());
-    assert!(LogisticChurn::params()
-        .fit(t.x.view(), &t.y[1..], None)
-        .is_err());
+    assert!(
+        LogisticChurn::params()
+            .c(0.0)
+            .fit(t.x.view(), &t.y, None)
+            .is_err()
+    );
+    assert!(
+        LogisticChurn::params()
+            .fit(t.x.view(), &t.y[1..], None)
+            .is_err()
+    );
 }

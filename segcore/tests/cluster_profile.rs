@@ -1,7 +1,7 @@
 //! Segment profiles and their plain-language names.
 
 use ndarray::Array2;
-use segcore::cluster::profile::{profile_segments, ProfileExtras, Vocabulary};
+use segcore::cluster::profile::{ProfileExtras, Vocabulary, profile_segments};
 
 fn names() -> Vec<String> {
     [

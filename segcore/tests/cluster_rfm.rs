@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use segcore::cluster::rfm::{quintile_scores, rfm_segments, RfmSegmentTable};
+use segcore::cluster::rfm::{RfmSegmentTable, quintile_scores, rfm_segments};
 use segcore::model;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

@@ -2,7 +2,7 @@
 
 use ndarray::{Array2, ArrayView2};
 use segcore::cluster::scale::{
-    select_columns, Log1p, MinMaxScaler, RobustScaler, StandardScaler, Transform,
+    Log1p, MinMaxScaler, RobustScaler, StandardScaler, Transform, select_columns,
 };
 use segcore::model;
 use serde_json::Value;
@@ -69,10 +69,12 @@ fn robust_scaler_matches_sklearn() {
         mat(&g["robust_10_90"]).view(),
         1e-12,
     );
-    assert!(RobustScaler::params()
-        .quantile_range(80.0, 20.0)
-        .fit(x.view())
-        .is_err());
+    assert!(
+        RobustScaler::params()
+            .quantile_range(80.0, 20.0)
+            .fit(x.view())
+            .is_err()
+    );
 }
 
 #[test]

@@ -1,10 +1,10 @@
 //! The RFM summary built by segcore from raw CDNOW transactions reproduces the published
 //! summary file and the published BG/NBD fit (Fader, Hardie and Lee 2005).
 
-use segcore::clv::from_logs::{calibration_and_holdout, rfm_summary};
 use segcore::clv::BetaGeo;
-use segcore::data::time::{parse_time, TimeFormat};
-use segcore::data::{datasets, TimeUnit};
+use segcore::clv::from_logs::{calibration_and_holdout, rfm_summary};
+use segcore::data::time::{TimeFormat, parse_time};
+use segcore::data::{TimeUnit, datasets};
 
 fn day(s: &str) -> i64 {
     parse_time(s, TimeFormat::IsoDate).expect("valid date")

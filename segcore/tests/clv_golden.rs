@@ -1,6 +1,6 @@
 //! Predictions at fixed parameters against lifetimes 0.11.3 (golden/clv/make_golden.py).
 
-use segcore::clv::value::{customer_lifetime_value, DiscountConvention};
+use segcore::clv::value::{DiscountConvention, customer_lifetime_value};
 use segcore::clv::{
     BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd, TransactionModel,
 };

@@ -5,9 +5,9 @@
 mod common;
 
 use common::{cdnow, donations};
-use segcore::clv::optim::{finite_difference_gradient, LogLikStats};
-use segcore::clv::{BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd};
 use segcore::Result;
+use segcore::clv::optim::{LogLikStats, finite_difference_gradient};
+use segcore::clv::{BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd};
 
 fn check(name: &str, theta: &[f64], eval: impl Fn(&[f64]) -> Result<LogLikStats>) {
     let analytic = eval(theta).unwrap().grad;

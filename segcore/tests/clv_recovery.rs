@@ -1,7 +1,7 @@
 //! Parameter recovery: simulate 100,000 BG/NBD and Pareto/NBD customers from known
 //! parameters (seeded) and recover them within three standard errors.
 
-use segcore::clv::simulate::{simulate_beta_geo, simulate_pareto_nbd, SimulationOptions};
+use segcore::clv::simulate::{SimulationOptions, simulate_beta_geo, simulate_pareto_nbd};
 use segcore::clv::{BetaGeo, GammaGamma, ParetoNbd};
 use segcore::data::TimeUnit;
 

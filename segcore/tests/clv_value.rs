@@ -1,11 +1,11 @@
 //! Discounted CLV: conventions, DERT closed form against numerical integration, units.
 
+use segcore::Result;
 use segcore::clv::value::{
-    customer_lifetime_value, customer_lifetime_value_for, DiscountConvention,
+    DiscountConvention, customer_lifetime_value, customer_lifetime_value_for,
 };
 use segcore::clv::{BetaGeo, GammaGamma, ParetoNbd, RfmSummary, TransactionModel};
 use segcore::data::TimeUnit;
-use segcore::Result;
 
 /// Pareto/NBD without its closed-form DERT, to force the numerical integral.
 struct Numeric(ParetoNbd);
@@ -170,9 +170,10 @@ fn units_and_arguments_are_checked() {
     )
     .unwrap_err();
     assert_eq!(err.code(), "UNIT_MISMATCH");
-    assert!(err
-        .to_string()
-        .contains("model uses days, data is in weeks"));
+    assert!(
+        err.to_string()
+            .contains("model uses days, data is in weeks")
+    );
     let err = customer_lifetime_value(
         &bg,
         &gg(),

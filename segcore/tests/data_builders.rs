@@ -1,9 +1,9 @@
 //! Bad input to the log builders: every error names its kind, column and row.
 //! Reference epoch values were computed with GNU date, e.g. `date -u -d 2024-02-29T06:30:00Z +%s`.
 
-use segcore::data::time::{parse_time, TimeFormat, MAX_TIMESTAMP, MIN_TIMESTAMP};
-use segcore::data::{EventKind, Events, Feedback, Groups, ScoreScale, TimeColumn, Transactions};
 use segcore::SegError;
+use segcore::data::time::{MAX_TIMESTAMP, MIN_TIMESTAMP, TimeFormat, parse_time};
+use segcore::data::{EventKind, Events, Feedback, Groups, ScoreScale, TimeColumn, Transactions};
 
 fn invalid(e: SegError) -> (String, usize, String) {
     match e {

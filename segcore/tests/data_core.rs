@@ -1,9 +1,9 @@
 //! Edge cases of the customer index, per-customer grouping and the shared-index logs.
 
+use segcore::SegError;
 use segcore::data::{
     CustomerIndex, CustomerKey, Events, Feedback, Groups, IdColumn, Logs, Transactions,
 };
-use segcore::SegError;
 
 #[test]
 fn int_index_sorts_numerically_including_extremes() {
@@ -110,9 +110,10 @@ fn groups_many_customers_use_every_row_once() {
     for c in 0..n_customers {
         let rows = g.rows_of(c);
         assert!(rows.iter().all(|&r| customer[r as usize] as usize == c));
-        assert!(rows
-            .windows(2)
-            .all(|w| (timestamp[w[0] as usize], w[0]) < (timestamp[w[1] as usize], w[1])));
+        assert!(
+            rows.windows(2)
+                .all(|w| (timestamp[w[0] as usize], w[0]) < (timestamp[w[1] as usize], w[1]))
+        );
         for &r in rows {
             assert!(!seen[r as usize]);
             seen[r as usize] = true;

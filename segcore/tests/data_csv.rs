@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use segcore::SegError;
 use segcore::data::csv::{
-    read_events_from_reader, read_feedback_from_reader, read_transactions,
-    read_transactions_from_reader, CsvOptions, Delimiter, IdType, ReadReport,
+    CsvOptions, Delimiter, IdType, ReadReport, read_events_from_reader, read_feedback_from_reader,
+    read_transactions, read_transactions_from_reader,
 };
 use segcore::data::{EventKind, ScoreScale, TimeFormat};
-use segcore::SegError;
 
 fn tx(text: &str, opts: &CsvOptions) -> segcore::Result<(segcore::data::Transactions, ReadReport)> {
     read_transactions_from_reader(text.as_bytes(), "t.csv", opts)
@@ -31,8 +31,7 @@ fn csv_err(e: SegError) -> (u64, String, String) {
 
 #[test]
 fn reads_all_transaction_columns() {
-    let text =
-        "customer_id,timestamp,amount,order_id,quantity,product_id,category,channel,discount\n\
+    let text = "customer_id,timestamp,amount,order_id,quantity,product_id,category,channel,discount\n\
                 c2,2024-01-02,10.5,o1,2,p1,toys,web,1\n\
                 c1,2024-01-01T10:00:00Z,-3,o2,1,p2,books,app,no\n";
     let (t, report) = tx(text, &CsvOptions::default()).unwrap();

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use segcore::data::datasets::{cdnow_master, cdnow_sample, cdnow_summary, donations};
-use segcore::data::time::{format_date, parse_time, TimeFormat};
+use segcore::data::time::{TimeFormat, format_date, parse_time};
 
 fn sum(v: &[f64]) -> f64 {
     // Kahan summation so the total does not depend on rounding order
@@ -102,7 +102,7 @@ fn cdnow_summary_matches_the_sample_log() {
         let repeats: Vec<(i64, f64)> = purchases
             .iter()
             .skip(1)
-            .filter(|(&d, _)| d <= end_day)
+            .filter(|(d, _)| **d <= end_day)
             .map(|(&d, &v)| (d, v))
             .collect();
         let x = repeats.len() as f64;
@@ -132,9 +132,10 @@ fn donations_columns() {
     let wr: f64 = d.recency.iter().zip(&d.weights).map(|(r, w)| r * w).sum();
     assert_eq!((wf, wr), (24_615.0, 32_263.0));
     assert!(d.periods.iter().all(|&n| n == 6.0));
-    assert!(d
-        .frequency
-        .iter()
-        .zip(&d.recency)
-        .all(|(&f, &r)| f <= r && (f > 0.0 || r == 0.0)));
+    assert!(
+        d.frequency
+            .iter()
+            .zip(&d.recency)
+            .all(|(&f, &r)| f <= r && (f > 0.0 || r == 0.0))
+    );
 }

@@ -3,9 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use segcore::data::synthetic::{CustomerTruth, CustomerType, SyntheticShop, CATEGORIES};
-use segcore::data::{Categorical, Logs, ScoreScale, Transactions};
 use segcore::SegError;
+use segcore::data::synthetic::{CATEGORIES, CustomerTruth, CustomerType, SyntheticShop};
+use segcore::data::{Categorical, Logs, ScoreScale, Transactions};
 
 fn shop(n: usize, seed: u64) -> (Logs, Vec<CustomerTruth>) {
     SyntheticShop::params()
@@ -106,12 +106,13 @@ fn ids_truth_and_period() {
     for c in [ev.category(), ev.channel(), ev.session(), ev.platform()] {
         assert!(sorted(c.unwrap()));
     }
-    assert!(tx
-        .category()
-        .unwrap()
-        .levels
-        .iter()
-        .all(|l| CATEGORIES.contains(&l.as_str())));
+    assert!(
+        tx.category()
+            .unwrap()
+            .levels
+            .iter()
+            .all(|l| CATEGORIES.contains(&l.as_str()))
+    );
 }
 
 /// Orders per customer: distinct order ids with a positive amount.
@@ -140,9 +141,10 @@ fn generative_model_sanity() {
     assert!((share - 0.25).abs() < 0.03, "one-timer share {share}");
     // one-timers buy exactly once and drop out at acquisition
     assert!(one.iter().all(|&c| orders[c] == 1));
-    assert!(one
-        .iter()
-        .all(|&c| truth[c].dropped_out == Some(truth[c].joined)));
+    assert!(
+        one.iter()
+            .all(|&c| truth[c].dropped_out == Some(truth[c].joined))
+    );
     // customers with exactly one order include every one-timer, but not most loyal ones
     let singles = (0..n).filter(|&c| orders[c] == 1).count();
     assert!(singles >= one.len());
@@ -327,9 +329,11 @@ fn options_and_parameter_errors() {
         .generate_with_truth()
         .unwrap();
     assert!(truth.iter().all(|t| t.kind == CustomerType::OneTimer));
-    assert!(orders_per_customer(logs.transactions(), 200)
-        .iter()
-        .all(|&k| k == 1));
+    assert!(
+        orders_per_customer(logs.transactions(), 200)
+            .iter()
+            .all(|&k| k == 1)
+    );
 
     let bad = |p: segcore::data::synthetic::SyntheticShopParams, name: &str| match p
         .generate()

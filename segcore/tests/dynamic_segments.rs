@@ -1,10 +1,10 @@
 //! Hungarian matching, transitions and stable segment ids over snapshots.
 
-use ndarray::{array, Array2};
+use ndarray::{Array2, array};
 use segcore::cluster::hungarian::linear_assignment;
 use segcore::cluster::kmeans::KMeans;
 use segcore::dynamic::{
-    match_segments, movers, transition_matrix, DynamicSegmentation, Snapshot, UpdateMode,
+    DynamicSegmentation, Snapshot, UpdateMode, match_segments, movers, transition_matrix,
 };
 use segcore::model;
 

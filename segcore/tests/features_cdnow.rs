@@ -3,7 +3,7 @@
 
 use segcore::data::time::days_from_civil;
 use segcore::data::{Logs, Transactions};
-use segcore::features::{compute, Family, FeatureConfig};
+use segcore::features::{Family, FeatureConfig, compute};
 
 const MASTER: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/cdnow/CDNOW_master.txt");
 const GOLDEN: &str = concat!(

@@ -2,7 +2,7 @@
 //! (future rows excluded and counted, no leakage) and thread-count independence.
 
 use segcore::data::{Events, Feedback, Logs, Transactions};
-use segcore::features::{compute, Family, FeatureConfig, FeatureSet, Fill};
+use segcore::features::{Family, FeatureConfig, FeatureSet, Fill, compute};
 
 const D: i64 = 86_400;
 const AS_OF: i64 = 100 * D;
@@ -734,10 +734,11 @@ fn fill_undefined_makes_the_matrix_finite() {
     assert!(used.iter().all(|&v| v == 0.0));
     assert!(fs.matrix.values.iter().all(|v| v.is_finite()));
     assert_eq!(fs.info.len(), fs.matrix.names.len());
-    assert!(fs
-        .info
-        .iter()
-        .all(|i| !i.unit.is_empty() && !i.undefined.is_empty()));
+    assert!(
+        fs.info
+            .iter()
+            .all(|i| !i.unit.is_empty() && !i.undefined.is_empty())
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@
 //! `bash tools/report-check/run.sh target/report-sample.html target/report-sample.png` opens in
 //! headless Chromium.
 
-use segcore::report::{cell_num, LineChart, Report, Series};
+use segcore::report::{LineChart, Report, Series, cell_num};
 
 fn s(v: &[&str]) -> Vec<String> {
     v.iter().map(|x| x.to_string()).collect()
@@ -480,4 +480,41 @@ fn funnel_flags_stages_in_another_colour_with_a_legend() {
         .funnel("f", s(&["a", "b"]), vec![2.0, 1.0], vec![false, false]);
     let html = r.to_html();
     assert!(!html.contains("flagged stage"));
+}
+
+#[test]
+fn extreme_and_degenerate_values_still_draw() {
+    let big = 1e308;
+    let mut r = Report::new("t");
+    r.section("s")
+        .bars("b", s(&["a", "b", "c"]), vec![big, -big, 5e-324])
+        .histogram("h", &[big, -big, 0.0], 4)
+        .histogram("h-one", &[3.0, 3.0, 3.0], 4)
+        .heatmap("m", s(&["r"]), s(&["a", "b"]), vec![big, -big])
+        .heatmap("m-flat", s(&["r"]), s(&["a", "b"]), vec![2.0, 2.0])
+        .line(LineChart::new("l").curve("c", vec![(0.0, -big), (1.0, big)]))
+        .line(LineChart::new("l-flat").curve("c", vec![(1.0, 1.0), (1.0, 1.0)]))
+        .line(
+            LineChart::new("l-diag")
+                .curve("c", vec![(0.5, 0.5)])
+                .diagonal(true),
+        )
+        .line(
+            LineChart::new("l-range")
+                .curve("c", vec![(0.0, 0.5), (1.0, 1e12), (2.0, -big)])
+                .y_range(0.0, 1.0),
+        )
+        .grouped_bars("g", s(&["a", "b"]), vec![Series::new("x", vec![big, -big])])
+        .funnel("f", s(&["a", "b"]), vec![0.0, 0.0], vec![true]);
+    let html = r.to_html();
+    let figs = figures(&html);
+    assert_eq!(figs.len(), 11);
+    for f in &figs {
+        assert!(f.contains("<svg"), "{f:.300}");
+        assert!(!f.contains("data-error"), "{f:.600}");
+        assert!(!f.contains("NaN") && !f.contains("inf"), "{f}");
+    }
+    assert!(figs[8].contains("2 point(s) outside the y range, drawn at its edge"));
+    // a single distinct value: one full bin
+    assert!(figs[2].contains("n = 3, median 3.00, mean 3.00"));
 }

@@ -31,7 +31,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::privacy::{check_min_group, is_suppressed, DEFAULT_MIN_GROUP};
+use super::privacy::{DEFAULT_MIN_GROUP, check_min_group, is_suppressed};
 use crate::data::time::{civil_from_days, days_from_civil};
 use crate::data::{Groups, Transactions};
 use crate::{Result, SegError};

@@ -28,7 +28,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::privacy::{check_min_group, DEFAULT_MIN_GROUP};
+use super::privacy::{DEFAULT_MIN_GROUP, check_min_group};
 use super::stats::{normal_quantile, normal_sf, student_t_quantile, student_t_sf};
 use crate::{Result, SegError};
 

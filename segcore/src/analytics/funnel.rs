@@ -42,8 +42,8 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::anomaly::{detect_dropoff_anomalies, AnomalyParams, DropOffAnomaly, PeriodCounts};
-use super::privacy::{check_min_group, is_suppressed, DEFAULT_MIN_GROUP};
+use super::anomaly::{AnomalyParams, DropOffAnomaly, PeriodCounts, detect_dropoff_anomalies};
+use super::privacy::{DEFAULT_MIN_GROUP, check_min_group, is_suppressed};
 use crate::data::time::format_date;
 use crate::data::{Events, Groups, MISSING, STANDARD_KINDS};
 use crate::{Result, SegError};
@@ -626,11 +626,7 @@ impl Counts {
 }
 
 fn ratio(a: u64, b: u64) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 
 impl FunnelAnalysis {

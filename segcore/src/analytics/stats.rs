@@ -289,11 +289,7 @@ pub fn student_t_sf(t: f64, df: f64) -> f64 {
     }
     let x = df / (df + t * t);
     let tail = 0.5 * inc_beta(df / 2.0, 0.5, x);
-    if t >= 0.0 {
-        tail
-    } else {
-        1.0 - tail
-    }
+    if t >= 0.0 { tail } else { 1.0 - tail }
 }
 
 /// Student-t CDF `P(T <= t)`.

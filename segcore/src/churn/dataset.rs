@@ -28,14 +28,14 @@
 //! ```
 
 use ndarray::{Array2, Axis};
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
+use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 
 use crate::clv::from_logs::from_purchase_summary;
 use crate::clv::{BetaGeo, TransactionModel};
 use crate::data::{Logs, TimeUnit};
-use crate::features::{compute, FeatureConfig};
+use crate::features::{FeatureConfig, compute};
 use crate::{Result, SegError};
 
 /// Feature columns that are category codes, not quantities; left out of churn models.

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::kmeans::KMeans;
-use super::util::{check_cols, check_matrix, flat, standard, to_array2, CHUNK};
+use super::util::{CHUNK, check_cols, check_matrix, flat, standard, to_array2};
 use crate::model::ModelKind;
 use crate::{Result, SegError};
 

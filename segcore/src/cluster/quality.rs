@@ -146,11 +146,7 @@ fn silhouette_rows(x: &[f64], d: usize, lab: &[usize], k: usize) -> Vec<f64> {
                         .map(|c| sums[c] / counts[c] as f64)
                         .fold(f64::INFINITY, f64::min);
                     let mx = a.max(b);
-                    if mx > 0.0 {
-                        (b - a) / mx
-                    } else {
-                        0.0
-                    }
+                    if mx > 0.0 { (b - a) / mx } else { 0.0 }
                 })
                 .collect()
         })

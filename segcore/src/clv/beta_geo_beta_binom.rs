@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::beta_geo::{check_positive, unfitted_report};
-use super::optim::{fit_mle, sum_stats, FitReport, LogLikStats, OptimSettings};
+use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_stats};
 use super::special::{digamma, ln_beta, ln_gamma, log_sum_exp};
 use super::summary::{SummaryBatch, WeightedSummary};
 use super::transaction::map_rfm;

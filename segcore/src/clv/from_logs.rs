@@ -29,7 +29,7 @@
 
 use crate::clv::RfmSummary;
 use crate::data::{Logs, TimeUnit, Transactions};
-use crate::features::{compute, Family, FeatureConfig, PurchaseSummary};
+use crate::features::{Family, FeatureConfig, PurchaseSummary, compute};
 use crate::{Result, SegError};
 
 /// An RFM summary of the purchasers, with their customer codes.
@@ -143,7 +143,7 @@ pub fn calibration_and_holdout(
         .iter()
         .zip(tx.timestamp())
         .zip(tx.amount())
-        .filter(|((_, &t), &a)| t > calibration_end && t <= observation_end && a >= 0.0)
+        .filter(|((_, t), a)| **t > calibration_end && **t <= observation_end && **a >= 0.0)
         .map(|((&c, &t), &a)| (c, t.div_euclid(86_400), a))
         .collect();
     days.sort_by_key(|a| (a.0, a.1));
@@ -163,11 +163,7 @@ pub fn calibration_and_holdout(
         .iter()
         .map(|&c| {
             let k = count[c as usize];
-            if k > 0.0 {
-                value[c as usize] / k
-            } else {
-                0.0
-            }
+            if k > 0.0 { value[c as usize] / k } else { 0.0 }
         })
         .collect();
     Ok(CalibrationHoldout {

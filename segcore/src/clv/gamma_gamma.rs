@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::beta_geo::{check_positive, unfitted_report};
-use super::optim::{fit_mle, sum_ranges, FitReport, LogLikStats, OptimSettings};
+use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_ranges};
 use super::special::{digamma, ln_gamma};
 use super::summary::RfmSummary;
 use crate::model::ModelKind;

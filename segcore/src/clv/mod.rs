@@ -70,4 +70,4 @@ pub use optim::{FitReport, LogLikStats, OptimSettings};
 pub use pareto_nbd::{ParetoNbd, ParetoNbdParams};
 pub use summary::{RfmSummary, SummaryBatch, WeightedSummary};
 pub use transaction::TransactionModel;
-pub use value::{customer_lifetime_value, customer_lifetime_value_for, DiscountConvention};
+pub use value::{DiscountConvention, customer_lifetime_value, customer_lifetime_value_for};

@@ -14,10 +14,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::beta_geo::{check_positive, default_rate_init, unfitted_report};
-use super::optim::{fit_mle, sum_stats, FitReport, LogLikStats, OptimSettings};
+use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_stats};
 use super::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sum_exp};
 use super::summary::{RfmSummary, SummaryBatch, WeightedSummary};
-use super::transaction::{check_time, finite, TransactionModel};
+use super::transaction::{TransactionModel, check_time, finite};
 use crate::data::TimeUnit;
 use crate::model::ModelKind;
 use crate::{Result, SegError};

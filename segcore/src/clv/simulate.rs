@@ -117,11 +117,7 @@ where
 }
 
 fn floor_if(v: f64, whole: bool) -> f64 {
-    if whole {
-        v.floor()
-    } else {
-        v
-    }
+    if whole { v.floor() } else { v }
 }
 
 /// Simulates one customer per age from a BG/NBD model: rate λ ~ Gamma(r, α), dropout

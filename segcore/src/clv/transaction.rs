@@ -14,7 +14,7 @@
 
 use rayon::prelude::*;
 
-use super::summary::{validate_rfm, RfmSummary};
+use super::summary::{RfmSummary, validate_rfm};
 use crate::data::TimeUnit;
 use crate::{Result, SegError};
 

@@ -30,9 +30,9 @@ use serde::{Deserialize, Serialize};
 
 use super::gamma_gamma::GammaGamma;
 use super::special::ln_gamma;
-use super::summary::validate_rfm;
 use super::summary::RfmSummary;
-use super::transaction::{check_unit, finite, TransactionModel};
+use super::summary::validate_rfm;
+use super::transaction::{TransactionModel, check_unit, finite};
 use crate::data::TimeUnit;
 use crate::{Result, SegError};
 

@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::time::{check_time, parse_time, TimeFormat};
+use super::time::{TimeFormat, check_time, parse_time};
 use crate::{Result, SegError};
 
 /// A column of timestamps as the user gave them.

@@ -36,7 +36,7 @@ use super::columns::TimeColumn;
 use super::events::{Events, EventsBuilder};
 use super::feedback::{Feedback, FeedbackBuilder, ScoreScale};
 use super::ids::IdColumn;
-use super::time::{parse_time, TimeFormat, MAX_TIMESTAMP, MIN_TIMESTAMP};
+use super::time::{MAX_TIMESTAMP, MIN_TIMESTAMP, TimeFormat, parse_time};
 use super::transactions::{Transactions, TransactionsBuilder};
 use crate::{Result, SegError};
 

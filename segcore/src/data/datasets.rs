@@ -15,7 +15,7 @@
 //! assert_eq!((tx.len(), tx.customers().len()), (6_919, 2_357));
 //! ```
 
-use super::csv::{read_transactions_from_reader, CsvOptions, Delimiter, IdType};
+use super::csv::{CsvOptions, Delimiter, IdType, read_transactions_from_reader};
 use super::time::TimeFormat;
 use super::transactions::Transactions;
 use crate::{Result, SegError};

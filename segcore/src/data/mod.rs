@@ -17,7 +17,7 @@ pub mod synthetic;
 pub mod time;
 pub mod transactions;
 
-pub use columns::{Categorical, TimeColumn, MISSING};
+pub use columns::{Categorical, MISSING, TimeColumn};
 pub use events::{EventKind, Events, EventsBuilder, STANDARD_KINDS};
 pub use feedback::{Feedback, FeedbackBuilder, ScoreScale};
 pub use group::Groups;

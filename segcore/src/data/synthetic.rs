@@ -84,10 +84,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use spec::{
-    CustomerType, ACQUISITION_CHANNELS, CATEGORIES, CHANNELS, DEFAULT_MIX, PLATFORMS, TOPICS,
+    ACQUISITION_CHANNELS, CATEGORIES, CHANNELS, CustomerType, DEFAULT_MIX, PLATFORMS, TOPICS,
 };
 
-use self::sim::{simulate, Calendar, Chunk, NO_SESSION};
+use self::sim::{Calendar, Chunk, NO_SESSION, simulate};
 use self::spec::PRODUCTS_PER_CATEGORY;
 use super::columns::{Categorical, MISSING};
 use super::events::Events;

@@ -124,7 +124,9 @@ impl TimeFormat {
             "epoch_seconds" | "epoch" | "unix" | "s" => Ok(TimeFormat::EpochSeconds),
             other => Err(SegError::param(
                 "time_format",
-                format!("unknown time format `{other}` (use auto, iso_date, iso_datetime, yyyymmdd or epoch_seconds)"),
+                format!(
+                    "unknown time format `{other}` (use auto, iso_date, iso_datetime, yyyymmdd or epoch_seconds)"
+                ),
             )),
         }
     }

@@ -2,7 +2,7 @@
 
 use rustc_hash::FxHashSet;
 
-use super::columns::{check_finite, check_len, Categorical, TimeColumn};
+use super::columns::{Categorical, TimeColumn, check_finite, check_len};
 use super::ids::{CustomerIndex, IdColumn};
 use crate::{Result, SegError};
 

@@ -25,7 +25,7 @@
 //! | `days_since_last_abandonment` | days | as_of − last event of that cart's session | NaN without an abandoned cart |
 
 use super::matrix::FeatureInfo;
-use super::pass::{days, Customer};
+use super::pass::{Customer, days};
 use crate::data::MISSING;
 
 const ADD_TO_CART: u16 = 3;
@@ -55,11 +55,36 @@ impl Carts {
 
     pub(crate) fn info(&self) -> Vec<FeatureInfo> {
         vec![
-            FeatureInfo::new("carts_started", "count", "sessions with an add_to_cart", "0"),
-            FeatureInfo::new("carts_abandoned", "count", "carts without a purchase in the session or window", "0"),
-            FeatureInfo::new("cart_abandonment_rate", "share", "carts_abandoned / carts_started", "NaN without carts"),
-            FeatureInfo::new("last_abandoned_stage", "stage", "furthest step of the last abandoned cart: 1 add_to_cart, 2 checkout_start, 3 shipping, 4 payment", "0 without an abandoned cart"),
-            FeatureInfo::new("days_since_last_abandonment", "days", "as_of minus the end of the last abandoned cart's session", "NaN without an abandoned cart"),
+            FeatureInfo::new(
+                "carts_started",
+                "count",
+                "sessions with an add_to_cart",
+                "0",
+            ),
+            FeatureInfo::new(
+                "carts_abandoned",
+                "count",
+                "carts without a purchase in the session or window",
+                "0",
+            ),
+            FeatureInfo::new(
+                "cart_abandonment_rate",
+                "share",
+                "carts_abandoned / carts_started",
+                "NaN without carts",
+            ),
+            FeatureInfo::new(
+                "last_abandoned_stage",
+                "stage",
+                "furthest step of the last abandoned cart: 1 add_to_cart, 2 checkout_start, 3 shipping, 4 payment",
+                "0 without an abandoned cart",
+            ),
+            FeatureInfo::new(
+                "days_since_last_abandonment",
+                "days",
+                "as_of minus the end of the last abandoned cart's session",
+                "NaN without an abandoned cart",
+            ),
         ]
     }
 

@@ -28,7 +28,7 @@
 
 use super::matrix::FeatureInfo;
 use super::pass::Customer;
-use crate::data::{Events, Transactions, MISSING};
+use crate::data::{Events, MISSING, Transactions};
 
 /// Campaign and engagement channels, in column order.
 ///

@@ -55,10 +55,30 @@ impl FeedbackFamily {
     pub(crate) fn info(&self) -> Vec<FeatureInfo> {
         vec![
             FeatureInfo::new("responses", "count", "survey responses", "0"),
-            FeatureInfo::new("score_mean", "0..1", "mean normalised score", "NaN without responses"),
-            FeatureInfo::new("score_last", "0..1", "normalised score of the latest response", "NaN without responses"),
-            FeatureInfo::new("satisfaction_band", "band", "-1 detractor/dissatisfied, 0 passive/neutral, +1 promoter/satisfied (latest response)", "NaN without responses"),
-            FeatureInfo::new("score_trend", "0..1", "latest normalised score minus the mean of the earlier ones", "NaN with fewer than 2 responses"),
+            FeatureInfo::new(
+                "score_mean",
+                "0..1",
+                "mean normalised score",
+                "NaN without responses",
+            ),
+            FeatureInfo::new(
+                "score_last",
+                "0..1",
+                "normalised score of the latest response",
+                "NaN without responses",
+            ),
+            FeatureInfo::new(
+                "satisfaction_band",
+                "band",
+                "-1 detractor/dissatisfied, 0 passive/neutral, +1 promoter/satisfied (latest response)",
+                "NaN without responses",
+            ),
+            FeatureInfo::new(
+                "score_trend",
+                "0..1",
+                "latest normalised score minus the mean of the earlier ones",
+                "NaN with fewer than 2 responses",
+            ),
         ]
     }
 

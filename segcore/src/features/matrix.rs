@@ -215,11 +215,7 @@ impl FeatureMatrix {
                         .iter()
                         .filter(|v| !v.is_nan())
                         .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-                    if n == 0 {
-                        0.0
-                    } else {
-                        s / n as f64
-                    }
+                    if n == 0 { 0.0 } else { s / n as f64 }
                 }
                 Fill::Median => {
                     let mut d: Vec<f64> = col.iter().copied().filter(|v| !v.is_nan()).collect();

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::bucket::Buckets;
 use super::rfm::PurchaseSummary;
 use crate::data::TimeUnit;
-use crate::data::{Events, Feedback, Groups, Transactions, MISSING};
+use crate::data::{Events, Feedback, Groups, MISSING, Transactions};
 
 /// Customers per parallel block.
 pub(crate) const BLOCK: usize = 2048;

@@ -14,7 +14,7 @@
 
 use super::matrix::FeatureInfo;
 use super::pass::Customer;
-use crate::data::{Transactions, MISSING};
+use crate::data::{MISSING, Transactions};
 
 /// The preferences family.
 pub(crate) struct Preferences {

@@ -38,9 +38,9 @@ use serde::{Deserialize, Serialize};
 
 use super::config::FeatureConfig;
 use super::matrix::FeatureInfo;
-use super::pass::{days, Customer, DAY};
-use crate::data::TimeUnit;
+use super::pass::{Customer, DAY, days};
 use crate::Result;
+use crate::data::TimeUnit;
 
 /// What the buy-till-you-die models need per customer, in code order, in `unit`
 /// (days from [`compute`](super::compute)).

@@ -36,20 +36,20 @@ use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
 use super::table::{Column, CustomerTable};
-use crate::churn::dataset::ChurnDataset;
-use crate::churn::explain::{explain, ExplainOptions};
-use crate::churn::metrics::roc_auc;
 use crate::churn::LogisticChurn;
-use crate::cluster::choose_k::{choose_k, ChooseK};
+use crate::churn::dataset::ChurnDataset;
+use crate::churn::explain::{ExplainOptions, explain};
+use crate::churn::metrics::roc_auc;
+use crate::cluster::choose_k::{ChooseK, choose_k};
 use crate::cluster::kmeans::KMeans;
-use crate::cluster::profile::{profile_segments, ProfileExtras, Profiles, Vocabulary};
-use crate::cluster::rfm::{rfm_segments, RfmSegmentTable};
+use crate::cluster::profile::{ProfileExtras, Profiles, Vocabulary, profile_segments};
+use crate::cluster::rfm::{RfmSegmentTable, rfm_segments};
 use crate::cluster::scale::{Log1p, StandardScaler, Transform};
 use crate::clv::from_logs::from_purchase_summary;
-use crate::clv::value::{customer_lifetime_value, DiscountConvention};
+use crate::clv::value::{DiscountConvention, customer_lifetime_value};
 use crate::clv::{BetaGeo, GammaGamma, TransactionModel};
 use crate::data::{Logs, TimeUnit};
-use crate::features::{compute, default_as_of, FeatureConfig, FeatureSet};
+use crate::features::{FeatureConfig, FeatureSet, compute, default_as_of};
 use crate::model::ModelKind;
 use crate::{Result, SegError};
 
@@ -266,7 +266,7 @@ impl SegmenterParams {
             .frequency
             .iter()
             .zip(&rfm.summary.monetary)
-            .filter(|(&x, &m)| x > 0.0 && m > 0.0)
+            .filter(|(x, m)| **x > 0.0 && **m > 0.0)
             .map(|(&x, &m)| (x, m))
             .unzip();
         let gamma_gamma = GammaGamma::params().fit_spend(&gx, &gm)?;
@@ -423,7 +423,7 @@ impl SegmenterParams {
                 let d: Vec<f64> = labels
                     .iter()
                     .zip(v)
-                    .filter(|(&l, x)| l == p.segment && x.is_finite())
+                    .filter(|(l, x)| **l == p.segment && x.is_finite())
                     .map(|(_, &x)| x)
                     .collect();
                 (!d.is_empty()).then(|| d.iter().sum::<f64>() / d.len() as f64)
@@ -513,11 +513,7 @@ fn edges(values: &[f64], scores: &[u8], reversed: bool) -> Vec<f64> {
 
 fn score_on_edges(v: f64, e: &[f64], reversed: bool) -> u8 {
     let bucket = 1 + e.iter().filter(|&&edge| v > edge).count() as u8;
-    if reversed {
-        6 - bucket
-    } else {
-        bucket
-    }
+    if reversed { 6 - bucket } else { bucket }
 }
 
 /// The fitted main job: every model needed to score customers again, serialisable as one

@@ -46,6 +46,58 @@ fn label_px(s: &str) -> u32 {
     (s.chars().count() as f64 * 6.4).ceil() as u32 + 12
 }
 
+/// Formats axis ticks with as many decimals as the tick spacing over `lo..hi` with about `n`
+/// ticks needs (thousands grouped).
+fn tick_fmt(lo: f64, hi: f64, n: usize) -> impl Fn(&f64) -> String {
+    let raw = (hi - lo).abs() / n.max(1) as f64;
+    let decimals = if raw.is_finite() && raw > 0.0 {
+        (-raw.log10()).ceil().clamp(0.0, 6.0) as usize
+    } else {
+        2
+    };
+    move |v: &f64| {
+        if !v.is_finite() {
+            return "–".into();
+        }
+        let s = format!("{:.*}", decimals, v);
+        let s = if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+            s[1..].to_string()
+        } else {
+            s
+        };
+        super::format::group_thousands(&s)
+    }
+}
+
+/// Draws a legend row of colour swatches and names.
+fn legend_row(
+    area: &DrawingArea<SVGBackend, Shift>,
+    x0: i32,
+    items: &[(String, RGBColor, bool)],
+) -> Drawn {
+    let mut x = x0;
+    for (name, color, is_line) in items {
+        if *is_line {
+            area.draw(&PathElement::new(
+                vec![(x, 12), (x + 16, 12)],
+                color.stroke_width(2),
+            ))
+            .map_err(err)?;
+        } else {
+            area.draw(&Rectangle::new([(x, 6), (x + 12, 18)], color.filled()))
+                .map_err(err)?;
+        }
+        area.draw(&Text::new(
+            name.clone(),
+            (x + 20, 12),
+            text(11.0).pos(Pos::new(HPos::Left, VPos::Center)),
+        ))
+        .map_err(err)?;
+        x += label_px(name) as i32 + 32;
+    }
+    Ok(())
+}
+
 fn palette(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
@@ -72,13 +124,16 @@ pub(super) fn figure(
         return;
     };
     let mut svg = String::new();
-    let result = {
+    // Inputs are sanitised before drawing (finite, clamped, non-empty ranges); the unwind guard is a
+    // last line of defence so that a plotting-library panic costs one chart, not the report.
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE)
             .map_err(err)
             .and_then(|_| draw(&root))
             .and_then(|_| root.present().map_err(err))
-    };
+    }))
+    .unwrap_or_else(|_| Err("the plotting library failed on this data".to_string()));
     match result {
         Ok(()) => {
             let _ = write!(
@@ -100,17 +155,44 @@ pub(super) fn figure(
     out.push_str("</figure>");
 }
 
-/// Finite (min, max) of values, widened to include 0 and to a non-empty range.
+/// Largest magnitude drawn; larger values are drawn at this bound (their printed value is exact).
+/// Keeps every axis span finite and within what the axis tick layout handles.
+const LIMIT: f64 = 1e15;
+
+/// Clamps a finite value into the drawable range (non-finite values become 0).
+fn clampv(v: f64) -> f64 {
+    if v.is_finite() {
+        v.clamp(-LIMIT, LIMIT)
+    } else {
+        0.0
+    }
+}
+
+/// An axis range plotters can lay out: finite, ordered, and not narrower than a relative 1e-9
+/// (a single value is widened around itself).
+fn safe_range(lo: f64, hi: f64) -> (f64, f64) {
+    let (lo, hi) = (clampv(lo.min(hi)), clampv(hi.max(lo)));
+    let scale = lo.abs().max(hi.abs());
+    if hi - lo > scale * 1e-9 && hi - lo > f64::MIN_POSITIVE * 1e10 {
+        (lo, hi)
+    } else {
+        let c = 0.5 * lo + 0.5 * hi;
+        let half = (c.abs() * 0.05).max(0.5);
+        (c - half, c + half)
+    }
+}
+
+/// Finite (min, max) of values, widened to include 0 and to a drawable range.
 fn span_with_zero(values: impl Iterator<Item = f64>) -> (f64, f64) {
     let (mut lo, mut hi) = (0.0_f64, 0.0_f64);
     for v in values.filter(|v| v.is_finite()) {
-        lo = lo.min(v);
-        hi = hi.max(v);
+        lo = lo.min(clampv(v));
+        hi = hi.max(clampv(v));
     }
     if hi - lo <= 0.0 {
         hi = lo + 1.0;
     }
-    (lo, hi)
+    safe_range(lo, hi)
 }
 
 fn count_undefined(values: &[f64]) -> usize {
@@ -171,7 +253,7 @@ fn draw_hbars(root: &DrawingArea<SVGBackend, Shift>, h: &HBars) -> Drawn {
         .disable_y_mesh()
         .y_labels(0)
         .x_labels(6)
-        .x_label_formatter(&|v| cell_num(*v))
+        .x_label_formatter(&tick_fmt(lo, hi, 6))
         .x_desc(h.x_desc)
         .label_style(text(11.0))
         .axis_desc_style(text(11.0))
@@ -182,7 +264,7 @@ fn draw_hbars(root: &DrawingArea<SVGBackend, Shift>, h: &HBars) -> Drawn {
     let top = |i: usize| (n - i) as f64;
     chart
         .draw_series(h.values.iter().enumerate().map(|(i, &v)| {
-            let v = if v.is_finite() { v } else { 0.0 };
+            let v = clampv(v);
             Rectangle::new(
                 [(0.0, top(i) - 0.15), (v, top(i) - 0.85)],
                 h.colors[i].filled(),
@@ -198,8 +280,7 @@ fn draw_hbars(root: &DrawingArea<SVGBackend, Shift>, h: &HBars) -> Drawn {
         ))
         .map_err(err)?;
         let v = h.values[i];
-        let (ex, ey) =
-            chart.backend_coord(&(if v.is_finite() { v.max(0.0) } else { 0.0 }, top(i) - 0.5));
+        let (ex, ey) = chart.backend_coord(&(clampv(v).max(0.0), top(i) - 0.5));
         root.draw(&Text::new(
             h.ends[i].clone(),
             (ex + 4, ey),
@@ -207,20 +288,12 @@ fn draw_hbars(root: &DrawingArea<SVGBackend, Shift>, h: &HBars) -> Drawn {
         ))
         .map_err(err)?;
     }
-    let mut x = label_w as i32 + 6;
-    for (name, color) in &h.legend {
-        legend_area
-            .draw(&Rectangle::new([(x, 6), (x + 12, 18)], color.filled()))
-            .map_err(err)?;
-        legend_area
-            .draw(&Text::new(
-                name.clone(),
-                (x + 16, 12),
-                text(11.0).pos(Pos::new(HPos::Left, VPos::Center)),
-            ))
-            .map_err(err)?;
-        x += label_px(name) as i32 + 28;
-    }
+    let items: Vec<(String, RGBColor, bool)> = h
+        .legend
+        .iter()
+        .map(|(n, c)| (n.clone(), *c, false))
+        .collect();
+    legend_row(&legend_area, label_w as i32 + 6, &items)?;
     Ok(())
 }
 
@@ -323,20 +396,18 @@ pub(super) fn histogram(out: &mut String, title: &str, values: &[f64], bins: usi
     let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
     let undefined = values.len() - finite.len();
     let mut notes = Vec::new();
+    let clamped: Vec<f64> = finite.iter().map(|&v| clampv(v)).collect();
     if finite.is_empty() {
         notes.push(format!("no defined values ({undefined} not defined)"));
         figure(out, "histogram", title, None, |_| Ok(()), &notes);
         return;
     }
-    let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let width = if hi > lo {
-        (hi - lo) / bins as f64
-    } else {
-        1.0
-    };
+    let lo = clamped.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = clamped.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (lo, hi) = safe_range(lo, hi);
+    let width = (hi - lo) / bins as f64;
     let mut counts = vec![0usize; bins];
-    for v in &finite {
+    for v in &clamped {
         let b = (((v - lo) / width) as usize).min(bins - 1);
         counts[b] += 1;
     }
@@ -352,7 +423,7 @@ pub(super) fn histogram(out: &mut String, title: &str, values: &[f64], bins: usi
             String::new()
         }
     ));
-    let x_hi = lo + width * bins as f64;
+    let x_hi = hi;
     let draw = |root: &DrawingArea<SVGBackend, Shift>| -> Drawn {
         let mut chart = ChartBuilder::on(root)
             .margin(8)
@@ -365,7 +436,7 @@ pub(super) fn histogram(out: &mut String, title: &str, values: &[f64], bins: usi
             .disable_x_mesh()
             .x_labels(8)
             .y_labels(5)
-            .x_label_formatter(&|v| cell_num(*v))
+            .x_label_formatter(&tick_fmt(lo, x_hi, 8))
             .y_label_formatter(&|v| format!("{v:.0}"))
             .y_desc("count")
             .label_style(text(11.0))
@@ -376,13 +447,16 @@ pub(super) fn histogram(out: &mut String, title: &str, values: &[f64], bins: usi
         chart
             .draw_series(counts.iter().enumerate().map(|(i, &c)| {
                 let x0 = lo + i as f64 * width;
-                Rectangle::new([(x0, 0.0), (x0 + width, c as f64)], BLUE.filled())
+                Rectangle::new([(x0, 0.0), ((x0 + width).min(hi), c as f64)], BLUE.filled())
             }))
             .map_err(err)?;
         chart
             .draw_series(counts.iter().enumerate().map(|(i, &c)| {
                 let x0 = lo + i as f64 * width;
-                Rectangle::new([(x0, 0.0), (x0 + width, c as f64)], WHITE.stroke_width(1))
+                Rectangle::new(
+                    [(x0, 0.0), ((x0 + width).min(hi), c as f64)],
+                    WHITE.stroke_width(1),
+                )
             }))
             .map_err(err)?;
         Ok(())
@@ -476,7 +550,12 @@ pub(super) fn heatmap(
                 let v = cell(i, j);
                 let x = x0 + (cell_w as i32) * j as i32;
                 let (fill, ink) = if v.is_finite() {
-                    let t = if hi > lo { (v - lo) / (hi - lo) } else { 0.5 };
+                    let (l, h, v) = (clampv(lo), clampv(hi), clampv(v));
+                    let t = if h > l {
+                        (v / 2.0 - l / 2.0) / (h / 2.0 - l / 2.0)
+                    } else {
+                        0.5
+                    };
                     (shade(t), if t > 0.55 { WHITE } else { INK })
                 } else {
                     (RGBColor(230, 230, 230), GREY)
@@ -524,7 +603,7 @@ pub(super) fn grouped_bars(
         return;
     }
     let (lo, hi) = span_with_zero(all.iter().copied());
-    let hi = hi + 0.08 * (hi - lo);
+    let (lo, hi) = safe_range(lo, hi + 0.08 * (hi - lo));
     let width = (120 + nc as u32 * (ns as u32 * 22 + 26)).clamp(360, 1000);
     let longest = categories.iter().map(|c| label_px(c)).max().unwrap_or(20);
     let rotate = longest as f64 > (width as f64 - 80.0) / nc as f64;
@@ -542,7 +621,7 @@ pub(super) fn grouped_bars(
             .disable_x_mesh()
             .x_labels(0)
             .y_labels(6)
-            .y_label_formatter(&|v| cell_num(*v))
+            .y_label_formatter(&tick_fmt(lo, hi, 6))
             .label_style(text(11.0))
             .light_line_style(RGBColor(240, 240, 240))
             .draw()
@@ -552,7 +631,7 @@ pub(super) fn grouped_bars(
             let color = palette(k);
             chart
                 .draw_series(s.values.iter().take(nc).enumerate().map(|(i, &v)| {
-                    let v = if v.is_finite() { v } else { 0.0 };
+                    let v = clampv(v);
                     let x = i as f64 + 0.1 + k as f64 * slot;
                     Rectangle::new([(x, 0.0), (x + slot * 0.92, v)], color.filled())
                 }))
@@ -577,20 +656,12 @@ pub(super) fn grouped_bars(
             };
             root.draw(&t).map_err(err)?;
         }
-        let mut x = 64;
-        for (k, s) in series.iter().enumerate() {
-            legend_area
-                .draw(&Rectangle::new([(x, 6), (x + 12, 18)], palette(k).filled()))
-                .map_err(err)?;
-            legend_area
-                .draw(&Text::new(
-                    s.name.clone(),
-                    (x + 16, 12),
-                    text(11.0).pos(Pos::new(HPos::Left, VPos::Center)),
-                ))
-                .map_err(err)?;
-            x += label_px(&s.name) as i32 + 28;
-        }
+        let items: Vec<(String, RGBColor, bool)> = series
+            .iter()
+            .enumerate()
+            .map(|(k, s)| (s.name.clone(), palette(k), false))
+            .collect();
+        legend_row(&legend_area, 64, &items)?;
         Ok(())
     };
     let height = 24 + 220 + x_area;
@@ -630,6 +701,7 @@ pub(super) fn line(out: &mut String, chart: &LineChart) {
     let mut x = (f64::INFINITY, f64::NEG_INFINITY);
     let mut y = (f64::INFINITY, f64::NEG_INFINITY);
     for &(a, b) in &pts {
+        let (a, b) = (clampv(a), clampv(b));
         x = (x.0.min(a), x.1.max(a));
         y = (y.0.min(b), y.1.max(b));
     }
@@ -641,16 +713,27 @@ pub(super) fn line(out: &mut String, chart: &LineChart) {
     if let Some((lo, hi)) = chart.y_range {
         y = (lo, hi);
     }
-    let pad = |r: (f64, f64)| {
-        if r.1 > r.0 {
-            (r.0, r.1)
-        } else {
-            (r.0 - 0.5, r.0 + 0.5)
-        }
-    };
-    let (x, y) = (pad(x), pad(y));
+    let (x, y) = (safe_range(x.0, x.1), safe_range(y.0, y.1));
+    let outside = pts.iter().filter(|p| p.1 < y.0 || p.1 > y.1).count();
+    if outside > 0 {
+        notes.push(format!(
+            "{outside} point(s) outside the y range, drawn at its edge"
+        ));
+    }
+    let mut items: Vec<(String, RGBColor, bool)> = chart
+        .curves
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.name.is_empty())
+        .map(|(k, c)| (c.name.clone(), palette(k), true))
+        .collect();
+    if chart.diagonal {
+        items.push(("y = x".to_string(), GREY, true));
+    }
+    let legend_h = if items.is_empty() { 0 } else { 24 };
     let draw = |root: &DrawingArea<SVGBackend, Shift>| -> Drawn {
-        let mut c = ChartBuilder::on(root)
+        let (legend_area, area) = root.split_vertically(legend_h);
+        let mut c = ChartBuilder::on(&area)
             .margin(10)
             .margin_right(18)
             .x_label_area_size(38)
@@ -660,8 +743,8 @@ pub(super) fn line(out: &mut String, chart: &LineChart) {
         c.configure_mesh()
             .x_labels(8)
             .y_labels(6)
-            .x_label_formatter(&|v| cell_num(*v))
-            .y_label_formatter(&|v| cell_num(*v))
+            .x_label_formatter(&tick_fmt(x.0, x.1, 8))
+            .y_label_formatter(&tick_fmt(y.0, y.1, 6))
             .x_desc(chart.x_label.as_str())
             .y_desc(chart.y_label.as_str())
             .label_style(text(11.0))
@@ -672,45 +755,38 @@ pub(super) fn line(out: &mut String, chart: &LineChart) {
             .map_err(err)?;
         if chart.diagonal {
             let (lo, hi) = (x.0.max(y.0), x.1.min(y.1));
-            c.draw_series(DashedLineSeries::new(
-                vec![(lo, lo), (hi, hi)],
-                6,
-                4,
-                GREY.stroke_width(1),
-            ))
-            .map_err(err)?
-            .label("y = x")
-            .legend(|(a, b)| PathElement::new(vec![(a, b), (a + 18, b)], GREY.stroke_width(1)));
+            if hi > lo {
+                c.draw_series(DashedLineSeries::new(
+                    vec![(lo, lo), (hi, hi)],
+                    6,
+                    4,
+                    GREY.stroke_width(1),
+                ))
+                .map_err(err)?;
+            }
         }
         for (k, curve) in chart.curves.iter().enumerate() {
             let color = palette(k);
-            let mut first = true;
-            for run in runs(curve) {
-                let anno = c
-                    .draw_series(LineSeries::new(run.iter().copied(), color.stroke_width(2)))
-                    .map_err(err)?;
-                if first && !curve.name.is_empty() {
-                    anno.label(curve.name.clone()).legend(move |(a, b)| {
-                        PathElement::new(vec![(a, b), (a + 18, b)], color.stroke_width(2))
-                    });
+            for mut run in runs(curve) {
+                for p in run.iter_mut() {
+                    p.1 = p.1.clamp(y.0, y.1);
                 }
-                first = false;
+                c.draw_series(LineSeries::new(run.iter().copied(), color.stroke_width(2)))
+                    .map_err(err)?;
                 c.draw_series(run.iter().map(|&p| Circle::new(p, 2.5, color.filled())))
                     .map_err(err)?;
             }
         }
-        if chart.diagonal || chart.curves.iter().any(|c| !c.name.is_empty()) {
-            c.configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(200, 200, 200))
-                .label_font(text(11.0))
-                .draw()
-                .map_err(err)?;
-        }
-        Ok(())
+        legend_row(&legend_area, 68, &items)
     };
-    figure(out, "line", &chart.title, Some((WIDTH, 300)), draw, &notes);
+    figure(
+        out,
+        "line",
+        &chart.title,
+        Some((WIDTH, 300 + legend_h)),
+        draw,
+        &notes,
+    );
 }
 
 /// Splits a curve into runs of consecutive finite points.
@@ -719,7 +795,7 @@ fn runs(curve: &Curve) -> Vec<Vec<(f64, f64)>> {
     for &p in &curve.points {
         if p.0.is_finite() && p.1.is_finite() {
             if let Some(last) = out.last_mut() {
-                last.push(p);
+                last.push((clampv(p.0), clampv(p.1)));
             }
         } else if out.last().is_some_and(|r| !r.is_empty()) {
             out.push(Vec::new());

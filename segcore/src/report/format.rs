@@ -67,7 +67,7 @@ pub fn cell_num(v: f64) -> String {
     group_thousands(&s)
 }
 
-fn group_thousands(s: &str) -> String {
+pub(crate) fn group_thousands(s: &str) -> String {
     let (int, frac) = match s.find('.') {
         Some(p) => (&s[..p], &s[p..]),
         None => (s, ""),

@@ -9,8 +9,8 @@
 //! bin [`MISSING_BIN`].
 
 use ndarray::ArrayView2;
-use rand::seq::index;
 use rand::SeedableRng;
+use rand::seq::index;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 

@@ -10,8 +10,8 @@
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
-use super::super::input::sigmoid;
 use super::super::LogisticChurn;
+use super::super::input::sigmoid;
 use crate::Result;
 
 /// How raw scores become probabilities.

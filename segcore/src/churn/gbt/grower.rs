@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::binning::{BinMapper, Binned, MISSING_BIN};
 use super::histogram::{self, Hist, N_BINS};
-use super::split::{best_split, node_value, SplitContext, SplitInfo, MIN_HESSIAN_TO_SPLIT};
+use super::split::{MIN_HESSIAN_TO_SPLIT, SplitContext, SplitInfo, best_split, node_value};
 use super::tree::{Node, Tree};
 
 /// Rows per chunk when partitioning a node (fixed: the result is independent of threads).

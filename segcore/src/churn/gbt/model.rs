@@ -5,13 +5,13 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::calibration::Calibrator;
-use super::params::{predict_view_row, GradientBoostingChurnParams};
+use super::params::{GradientBoostingChurnParams, predict_view_row};
 use super::shap::tree_shap;
 use super::tree::Tree;
+use crate::Result;
 use crate::churn::explain::ExplainableChurn;
 use crate::churn::input::{check_features, check_ncols, sigmoid};
 use crate::model::ModelKind;
-use crate::Result;
 
 /// A fitted gradient-boosted churn model (see the [module](super) docs).
 ///

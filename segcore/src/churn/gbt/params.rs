@@ -1,8 +1,8 @@
 //! Settings of the booster and the fitting driver.
 
 use ndarray::{Array2, ArrayView2, Axis};
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
+use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -6,9 +6,9 @@
 
 use rayon::prelude::*;
 
-use super::lloyd::{merge_all, update_centres, Acc};
+use super::lloyd::{Acc, merge_all, update_centres};
 use super::{Data, RunOut};
-use crate::cluster::util::{sq_dist, CHUNK};
+use crate::cluster::util::{CHUNK, sq_dist};
 
 fn two_nearest(r: &[f64], centres: &[f64], d: usize) -> (usize, f64, f64) {
     let mut best = 0;

@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::Data;
-use crate::cluster::util::{sq_dist, CHUNK};
+use crate::cluster::util::{CHUNK, sq_dist};
 
 /// Index of the first position whose running sum reaches `target` (numpy `searchsorted`, left),
 /// clipped to the last index.

@@ -2,8 +2,8 @@
 
 use rayon::prelude::*;
 
-use super::{relocate_empty, Data, RunOut};
-use crate::cluster::util::{nearest, CHUNK};
+use super::{Data, RunOut, relocate_empty};
+use crate::cluster::util::{CHUNK, nearest};
 
 /// Per-chunk sums: weighted coordinate sums, weights, label changes and inertia.
 pub(crate) struct Acc {

@@ -23,7 +23,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{finish, init, Data, KMeans, KMeansAlgorithm};
+use super::{Data, KMeans, KMeansAlgorithm, finish, init};
 use crate::cluster::util::{
     check_matrix, column_variances, flat, nearest, standard, to_array2, weights,
 };

@@ -35,8 +35,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::util::{
-    check_cols, check_matrix, column_variances, flat, nearest, sq_dist, standard, to_array2,
-    weights, CHUNK,
+    CHUNK, check_cols, check_matrix, column_variances, flat, nearest, sq_dist, standard, to_array2,
+    weights,
 };
 use crate::model::ModelKind;
 use crate::{Result, SegError};

@@ -4,12 +4,12 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Beta, Distribution, Gamma, StandardNormal};
 
+use super::CustomerTruth;
 use super::spec::{
-    CustomerType, TypeSpec, CATEGORY_BASE, CATEGORY_MONTH, CH_APP, CH_EMAIL, CH_SMS, CH_SOCIAL,
-    CH_WEB, FUNNEL_CONTINUE, HOUR_WEIGHTS, MONTH_DEMAND, MONTH_SEASONAL, PRODUCTS_PER_CATEGORY,
+    CATEGORY_BASE, CATEGORY_MONTH, CH_APP, CH_EMAIL, CH_SMS, CH_SOCIAL, CH_WEB, CustomerType,
+    FUNNEL_CONTINUE, HOUR_WEIGHTS, MONTH_DEMAND, MONTH_SEASONAL, PRODUCTS_PER_CATEGORY, TypeSpec,
     WEEKDAY_WEIGHTS,
 };
-use super::CustomerTruth;
 use crate::data::columns::MISSING;
 use crate::data::feedback::ScoreScale;
 use crate::data::time::civil_from_days;
