@@ -17,6 +17,7 @@ mod datasets;
 mod error;
 mod features;
 mod model;
+mod pipeline;
 mod task;
 
 use napi_derive::napi;

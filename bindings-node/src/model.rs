@@ -10,6 +10,7 @@ use crate::churn::{GradientBoostingChurn, LogisticChurn};
 use crate::cluster::{KMeans, MinMaxScaler, RobustScaler, StandardScaler};
 use crate::clv::{BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd};
 use crate::error::{run, seg, Result};
+use crate::pipeline::Segmenter;
 
 /// Parses JSON text (a `MODEL_FILE` error if it is not JSON).
 pub fn parse_json(text: &str) -> Result<serde_json::Value> {
@@ -29,7 +30,7 @@ pub type AnyModel = Either<
             Either<Either<StandardScaler, MinMaxScaler>, RobustScaler>,
         >,
     >,
-    Either<LogisticChurn, GradientBoostingChurn>,
+    Either<Either<LogisticChurn, GradientBoostingChurn>, Segmenter>,
 >;
 
 fn clv(m: Either<Either<BetaGeo, ModifiedBetaGeo>, Either<ParetoNbd, GammaGamma>>) -> AnyModel {
@@ -48,11 +49,11 @@ fn other(
 /// Reads a segcore model file (JSON text, or the parsed object) and returns the fitted model
 /// of its `kind`: `BetaGeo`, `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`,
 /// `BetaGeoBetaBinom`, `KMeans`, `StandardScaler`, `MinMaxScaler`, `RobustScaler`,
-/// `LogisticChurn` or `GradientBoostingChurn`.
+/// `LogisticChurn`, `GradientBoostingChurn` or `Segmenter`.
 /// Unknown formats, versions and kinds are `MODEL_FILE` errors.
 #[napi(
     ts_args_type = "json: string | object",
-    ts_return_type = "BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn"
+    ts_return_type = "BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn | Segmenter"
 )]
 pub fn load_model(json: serde_json::Value) -> Result<AnyModel> {
     let text = match json {
@@ -88,10 +89,13 @@ pub fn load_model(json: serde_json::Value) -> Result<AnyModel> {
         "RobustScaler" => other(Either::B(Either::B(RobustScaler::wrap(run(|| {
             from_json(&text)
         })?)))),
-        "LogisticChurn" => Either::B(Either::A(LogisticChurn::wrap(run(|| from_json(&text))?))),
-        "GradientBoostingChurn" => Either::B(Either::B(GradientBoostingChurn::wrap(run(|| {
+        "Segmenter" => Either::B(Either::B(Segmenter::wrap(run(|| from_json(&text))?))),
+        "LogisticChurn" => Either::B(Either::A(Either::A(LogisticChurn::wrap(run(|| {
             from_json(&text)
-        })?))),
+        })?)))),
+        "GradientBoostingChurn" => Either::B(Either::A(Either::B(GradientBoostingChurn::wrap(
+            run(|| from_json(&text))?,
+        )))),
         kind => {
             return Err(seg(SegError::ModelFile {
                 reason: format!("kind `{kind}` cannot be loaded by the Node binding"),
