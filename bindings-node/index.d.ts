@@ -428,6 +428,47 @@ export declare class RobustScaler {
 }
 
 /**
+ * The whole job in one estimator: features, segments (k chosen by silhouette unless
+ * `nSegments`), BG/NBD + Gamma-Gamma CLV, a churn model with explanations, segment profiles.
+ *
+ * ```js
+ * const seg = await new Segmenter({ seed: 0 }).fitAsync(logs)
+ * seg.customers().columns.segment
+ * ```
+ */
+export declare class Segmenter {
+  /** A new, unfitted segmenter. */
+  constructor(options?: SegmenterOptions | undefined | null)
+  /**
+   * Fits everything on the logs (a `Logs` or transactions plus `options.events` /
+   * `options.feedback`; `options.asOf` is the cutoff); returns `this`.
+   */
+  fit(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }): this
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }): Promise<this>
+  /** Whether the segmenter is fitted. */
+  get isFitted(): boolean
+  /** The customer table of the fit (null for a segmenter read from a file). */
+  customers(): CustomerTable | null
+  /** Segment profiles of the fit (null for a segmenter read from a file). */
+  profiles(): any
+  /** Names of the segments, by segment label. */
+  get segmentNames(): Array<string>
+  /** Validation AUC of the churn model (null when there was no validation split). */
+  get churnValidationAuc(): number | null
+  /** Scores new logs with the fitted models (cutoff `options.asOf`, default the fit's). */
+  score(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }): CustomerTable
+  /** Async twin of `score`. */
+  scoreAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }): Promise<CustomerTable>
+  /** The model file (JSON text) shared with Rust and Python. */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file. */
+  static fromJson(json: string): Segmenter
+}
+
+/**
  * Standardises columns to zero mean and unit variance (population std; constant columns
  * are left unscaled), as scikit-learn's StandardScaler.
  */
@@ -490,6 +531,19 @@ export interface ClvOptions {
   discountRate?: number
   /** `lifetimes` (monthly steps, default) or `continuous` (CLVTools DERT). */
   convention?: string
+}
+
+/**
+ * One row per customer: `customerIds`, column `names` in order, and `columns` by name
+ * (numbers as `Float64Array`, text as `string[]`).
+ */
+export interface CustomerTable {
+  /** Customer ids (text), one per row. */
+  customerIds: Array<string>
+  /** Column names in order. */
+  names: Array<string>
+  /** Columns by name. */
+  columns: Record<string, Float64Array | Array<string>>
 }
 
 /** Davies-Bouldin index (lower is better). */
@@ -798,10 +852,10 @@ export interface KMeansOptions {
  * Reads a segcore model file (JSON text, or the parsed object) and returns the fitted model
  * of its `kind`: `BetaGeo`, `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`,
  * `BetaGeoBetaBinom`, `KMeans`, `StandardScaler`, `MinMaxScaler`, `RobustScaler`,
- * `LogisticChurn` or `GradientBoostingChurn`.
+ * `LogisticChurn`, `GradientBoostingChurn` or `Segmenter`.
  * Unknown formats, versions and kinds are `MODEL_FILE` errors.
  */
-export declare function loadModel(json: string | object): BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn
+export declare function loadModel(json: string | object): BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn | Segmenter
 
 /** Options of `LogisticChurn`. */
 export interface LogisticOptions {
@@ -895,6 +949,26 @@ export interface ScalerOptions {
   withCentering?: boolean
   /** RobustScaler: divide by the quantile range (default true). */
   withScaling?: boolean
+}
+
+/** Options of `Segmenter`. */
+export interface SegmenterOptions {
+  /** Fixed number of segments (default: chosen by silhouette between kMin and kMax). */
+  nSegments?: number
+  /** Smallest k tried (default 3). */
+  kMin?: number
+  /** Largest k tried (default 8). */
+  kMax?: number
+  /** Feature names to cluster on (default: the segmenter's choice). */
+  clusterFeatures?: Array<string>
+  /** Seed (default 0). */
+  seed?: number
+  /** CLV horizon in days (default 365). */
+  clvHorizonDays?: number
+  /** Annual discount rate of CLV (default 0.10). */
+  annualDiscountRate?: number
+  /** Churn horizon in days (default 90). */
+  churnHorizonDays?: number
 }
 
 /** Silhouette coefficient of each row. */

@@ -847,6 +847,7 @@ module.exports.MinMaxScaler = nativeBinding.MinMaxScaler
 module.exports.ModifiedBetaGeo = nativeBinding.ModifiedBetaGeo
 module.exports.ParetoNbd = nativeBinding.ParetoNbd
 module.exports.RobustScaler = nativeBinding.RobustScaler
+module.exports.Segmenter = nativeBinding.Segmenter
 module.exports.StandardScaler = nativeBinding.StandardScaler
 module.exports.averagePrecision = nativeBinding.averagePrecision
 module.exports.brierScore = nativeBinding.brierScore
