@@ -48,6 +48,8 @@ test-node: node-build
 # --- Examples: Rust example crate, notebook, Node service -----------------------------
 test-examples: python-dev node-build
 	$(CARGO) run --release -p segcore-examples --bin demo -- --out target/demo-check --quick
+	$(CARGO) run --release -p segcore-examples --bin quickstart
+	bash tools/report-check/run.sh target/demo-check/report.html target/demo-check/report.png
 	@if [ -x examples/run-examples.sh ]; then VENV=$(VENV) bash examples/run-examples.sh; fi
 
 bench:

@@ -15,15 +15,16 @@ use std::time::Instant;
 use segcore::analytics::cohorts::Cohorts;
 use segcore::analytics::funnel::FunnelAnalysis;
 use segcore::churn::dataset::out_of_time;
-use segcore::churn::metrics::roc_auc;
+use segcore::churn::metrics::{calibration_table, lift_at, roc_auc};
 use segcore::churn::{GradientBoostingChurn, LogisticChurn};
 use segcore::cluster::profile::Profiles;
+use segcore::clv::TransactionModel;
 use segcore::data::synthetic::SyntheticShop;
 use segcore::data::time::{format_date, parse_time, TimeFormat};
 use segcore::data::{datasets, Logs};
 use segcore::dynamic::transition_matrix;
 use segcore::pipeline::{Column, CustomerTable, Segmentation, Segmenter};
-use segcore::report::{fmt_num, Report};
+use segcore::report::{fmt_num, LineChart, Report};
 use segcore::{Result, SegError};
 
 fn day(s: &str) -> Result<i64> {
@@ -244,9 +245,74 @@ fn main() -> Result<()> {
             rfm.iter().map(|r| r.0.clone()).collect(),
             rfm.iter().map(|r| r.1 as f64).collect(),
         );
+        // RFM grid: customers by recency score (rows) and frequency score (columns)
+        let mut grid = vec![0.0; 25];
+        for sc in text(&seg.customers, "rfm_score") {
+            let b = sc.as_bytes();
+            if b.len() == 3 {
+                let (r, f) = ((b[0] - b'0') as usize, (b[1] - b'0') as usize);
+                if (1..=5).contains(&r) && (1..=5).contains(&f) {
+                    grid[(5 - r) * 5 + (f - 1)] += 1.0;
+                }
+            }
+        }
+        s.heatmap_axes(
+            "RFM grid: customers by recency and frequency score",
+            "recency score",
+            "frequency score",
+            (1..=5).rev().map(|r| r.to_string()).collect(),
+            (1..=5).map(|f| f.to_string()).collect(),
+            grid,
+        );
+        // P(alive) matrix of the fitted BG/NBD at the largest age
+        let bg = &seg.model.bg_nbd;
+        let big_t = num(&seg.customers, "tenure")
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max);
+        let freqs: Vec<f64> = (0..8).map(|i| (i * 3) as f64).collect();
+        let recs: Vec<f64> = (0..8).map(|j| big_t * j as f64 / 7.0).collect();
+        let mut pa = Vec::new();
+        for &x in freqs.iter().rev() {
+            for &r in &recs {
+                pa.push(bg.p_alive_one(x, r, big_t).unwrap_or(f64::NAN));
+            }
+        }
+        s.heatmap_axes(
+            format!("P(alive) by frequency and recency (BG/NBD, age {big_t:.0} days)"),
+            "repeat purchases",
+            "days from first to last purchase",
+            freqs.iter().rev().map(|x| format!("{x}")).collect(),
+            recs.iter().map(|r| format!("{r:.0}")).collect(),
+            pa,
+        );
         s.paragraph(format!(
             "Churn, out of time: trained at 1997-09-30, tested at 1997-12-31 with a 90-day horizon: ROC AUC {auc_lr:.3} (logistic regression), {auc_gbt:.3} (gradient-boosted trees)."
         ));
+        let cal = calibration_table(y, p_lr.as_slice().unwrap_or(&[]))?;
+        s.line(
+            LineChart::new("churn calibration by decile (logistic, test set)")
+                .axes("mean predicted churn probability", "observed churn rate")
+                .curve(
+                    "logistic",
+                    cal.iter()
+                        .map(|b| (b.mean_predicted, b.observed_rate))
+                        .collect(),
+                )
+                .diagonal(true),
+        );
+        let mut gains = vec![(0.0, 0.0)];
+        for i in 1..=10 {
+            let l = lift_at(y, p_lr.as_slice().unwrap_or(&[]), i as f64 / 10.0)?;
+            gains.push((l.fraction, l.capture_rate));
+        }
+        s.line(
+            LineChart::new("cumulative gains: churners captured by the top x% of risk scores")
+                .axes("share of customers contacted", "share of churners captured")
+                .curve("logistic", gains)
+                .diagonal(true),
+        );
     }
     data_section(
         &mut report,
@@ -300,10 +366,13 @@ fn main() -> Result<()> {
     // funnel and cohorts
     let mut fun_rows = Vec::new();
     let mut flags = Vec::new();
+    let mut fun_chart: (Vec<String>, Vec<f64>) = (Vec::new(), Vec::new());
     if let Some(ev) = shop.events() {
         let f = FunnelAnalysis::params().fit(ev)?;
         if let Some(stages) = f.overall().stages {
             for st in stages {
+                fun_chart.0.push(st.stage.clone());
+                fun_chart.1.push(st.sessions as f64);
                 fun_rows.push(vec![
                     st.stage.clone(),
                     st.sessions.to_string(),
@@ -366,8 +435,10 @@ fn main() -> Result<()> {
                 .map(|c| c.1 / c.2 as f64)
                 .collect(),
         );
-        s.heatmap(
+        s.heatmap_axes(
             "segment transitions over the last month (share of each row)",
+            "segment a month ago",
+            "segment now",
             sseg.model.segment_names.clone(),
             sseg.model.segment_names.clone(),
             tr.rates.iter().copied().collect(),
@@ -390,8 +461,10 @@ fn main() -> Result<()> {
                 );
             }
         }
-        s.heatmap(
-            "cohort retention (acquisition month x months since first purchase)",
+        s.heatmap_axes(
+            "cohort retention",
+            "acquisition month",
+            "months since first purchase",
             rows,
             (0..months).map(|m| m.to_string()).collect(),
             vals,

@@ -511,7 +511,7 @@ fn edges(values: &[f64], scores: &[u8], reversed: bool) -> Vec<f64> {
     e
 }
 
-fn score_on_edges(v: f64, e: &[f64], reversed: bool) -> u8 {
+pub(crate) fn score_on_edges(v: f64, e: &[f64], reversed: bool) -> u8 {
     let bucket = 1 + e.iter().filter(|&&edge| v > edge).count() as u8;
     if reversed { 6 - bucket } else { bucket }
 }
