@@ -1,4 +1,25 @@
-//! Node bindings for segcore.
+//! Node bindings for segcore: thin napi-rs wrappers, one file per core module.
+//!
+//! Conversion and error mapping only; all computation is in the core. Every error is a
+//! JavaScript `Error` with a stable `code` (see [`error`]); no panic crosses the boundary.
+//! Calls that can take more than a few milliseconds have an `...Async` twin that runs on the
+//! libuv thread pool and returns a `Promise`.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+// napi registers exports only outside `cfg(test)`, so the unit-test build sees them as unused.
+#![cfg_attr(test, allow(dead_code))]
+
+mod churn;
+mod cluster;
+mod clv;
+mod convert;
+mod data;
+mod datasets;
+mod error;
+mod features;
+mod model;
+mod pipeline;
+mod task;
+
 use napi_derive::napi;
 
 /// The segcore version.
