@@ -208,3 +208,17 @@ def test_non_convergence_raises_convergence_error():
     e = ei.value
     assert isinstance(e, RuntimeError) and e.code == "NOT_CONVERGED"
     assert (e.model, e.iterations) == ("BetaGeo", 2) and e.grad_norm > 0
+
+
+def test_unit_comes_from_the_summary():
+    tx = segcore.datasets.cdnow_sample()
+    s = segcore.rfm_summary(tx, observation_end="1997-09-30", unit="W")
+    bg = segcore.BetaGeo().fit(s["frequency"], s["recency"], s["T"])
+    assert bg.unit_ == "weeks"
+    assert bg.params_["r"] == pytest.approx(0.2426, abs=2e-3)
+    assert segcore.BetaGeo(unit="W").fit(s).unit_ == "weeks"
+    with pytest.raises(segcore.UnitMismatchError) as ei:
+        segcore.BetaGeo(unit="D").fit(s)
+    assert (ei.value.expected, ei.value.found, ei.value.code) == ("days", "weeks", "UNIT_MISMATCH")
+    plain = segcore.datasets.cdnow_summary()  # no recorded unit: days
+    assert segcore.BetaGeo().fit(plain["x"].to_numpy(), plain["t_x"].to_numpy(), plain["T"].to_numpy()).unit_ == "days"

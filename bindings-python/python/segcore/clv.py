@@ -4,8 +4,8 @@ The models follow lifetimes' argument names (``frequency``, ``recency``, ``T``,
 ``monetary_value``, ``penalizer_coef``) and segcore's method names
 (``conditional_expected_purchases``, ``p_alive``, ``expected_purchases``,
 ``customer_lifetime_value``); lifetimes' long names are kept as aliases. Times are in the
-model's ``unit`` (``"D"`` days by default, ``"W"`` weeks as in the papers), which is saved in
-the model file.
+model's ``unit`` (``"D"`` days, ``"W"`` weeks as in the papers, ``"M"`` months; by default the
+unit :func:`rfm_summary` recorded in its output, else days), which is saved in the model file.
 
 >>> import segcore
 >>> s = segcore.datasets.cdnow_summary()                                 # doctest: +SKIP
@@ -121,6 +121,23 @@ def rfm_summary(
 
 # ---------------------------------------------------------------------------- models
 
+_UNITS = {"d": "days", "day": "days", "days": "days", "w": "weeks", "week": "weeks", "weeks": "weeks",
+          "m": "months", "month": "months", "months": "months"}
+
+
+def _fit_unit(unit: Optional[str], data: Any) -> str:
+    """The time unit of a fit: as given, else the unit ``rfm_summary`` recorded in the data's
+    ``attrs``, else days. A given unit that contradicts the data's is an error."""
+    recorded = getattr(data, "attrs", {}).get("unit") if hasattr(data, "attrs") else None
+    if unit is None:
+        return recorded or "D"
+    if recorded is not None and _UNITS.get(str(unit).lower()) not in (None, recorded):
+        err = _segcore.UnitMismatchError(
+            f"time unit mismatch: model uses {_UNITS[str(unit).lower()]}, data is in {recorded}")
+        err.expected, err.found = _UNITS[str(unit).lower()], recorded
+        raise err
+    return unit
+
 
 class _TransactionModel(SegcoreEstimator):
     """Shared code of BG/NBD, MBG/NBD and Pareto/NBD."""
@@ -128,7 +145,7 @@ class _TransactionModel(SegcoreEstimator):
     _native: Any = None
     _names: tuple = ()
 
-    def __init__(self, penalizer_coef: float = 0.0, unit: str = "D", max_iter: int = 500, tol: float = 1e-8):
+    def __init__(self, penalizer_coef: float = 0.0, unit: Optional[str] = None, max_iter: int = 500, tol: float = 1e-8):
         self.penalizer_coef = penalizer_coef
         self.unit = unit
         self.max_iter = max_iter
@@ -139,12 +156,13 @@ class _TransactionModel(SegcoreEstimator):
         (arrays, Series, or one summary DataFrame); ``weights`` counts identical customers.
         Returns self."""
         frequency, recency, T = _unpack_summary(frequency, recency, T)
+        unit = _fit_unit(self.unit, frequency)
         model = self._native.fit(
             _col(frequency, "frequency"),
             _col(recency, "recency"),
             _col(T, "T"),
             None if weights is None else _col(weights, "weights"),
-            self.unit,
+            unit,
             float(self.penalizer_coef),
             int(self.max_iter),
             float(self.tol),
