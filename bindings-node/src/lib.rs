@@ -12,6 +12,7 @@ mod churn;
 mod cluster;
 mod clv;
 mod convert;
+mod csv;
 mod data;
 mod datasets;
 mod error;
