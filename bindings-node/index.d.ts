@@ -533,6 +533,51 @@ export interface ClvOptions {
   convention?: string
 }
 
+/** Logs read from CSV files, with what the readers did per file. */
+export interface CsvLogs {
+  /** The validated logs. */
+  logs: Logs
+  /** Transactions file report. */
+  transactions: ReadReport
+  /** Events file report. */
+  events?: ReadReport
+  /** Feedback file report. */
+  feedback?: ReadReport
+}
+
+/** How the files are written (all optional). */
+export interface CsvOptions {
+  /** One character, `tab` or `whitespace` (default `,`). */
+  delimiter?: string
+  /** Whether the first row is a header (default true). */
+  hasHeader?: boolean
+  /** Column names in file order, for files without a header. */
+  names?: Array<string>
+  /**
+   * Field -> file column renames, e.g. `{ timestamp: 'date', amount: 'dollar_value' }`
+   * (field names are the core's: `customer_id`, `timestamp`, `amount`, `order_id`, ...).
+   */
+  columns?: Record<string, string>
+  /** `auto` (default), `int` or `str`. */
+  idType?: string
+  /** `auto` (default), `iso_date`, `iso_datetime`, `yyyymmdd` or `epoch_seconds`. */
+  timeFormat?: string
+  /** Skip bad rows and report them instead of failing (default false). */
+  skipBadRows?: boolean
+  /** Feedback scale when the file has no `scale` column: `csat`, `nps` or `stars`. */
+  defaultScale?: string
+}
+
+/** The files to read; `events` and `feedback` are optional. */
+export interface CsvPaths {
+  /** Transactions file. */
+  transactions: string
+  /** Events file. */
+  events?: string
+  /** Feedback file. */
+  feedback?: string
+}
+
 /**
  * One row per customer: `customerIds`, column `names` in order, and `columns` by name
  * (numbers as `Float64Array`, text as `string[]`).
@@ -913,6 +958,30 @@ export interface PurchaseSummary {
 }
 
 /**
+ * Reads transactions (and optional events / feedback) from CSV files. Bad rows are
+ * `CSV_ERROR`s naming the file, line and column, or skipped and reported with
+ * `skipBadRows`.
+ */
+export declare function readLogsCsv(paths: CsvPaths, options?: CsvOptions | undefined | null): CsvLogs
+
+/** Async twin of `readLogsCsv` (reading and validation on the libuv pool). */
+export declare function readLogsCsvAsync(paths: CsvPaths, options?: CsvOptions | undefined | null): Promise<CsvLogs>
+
+/** What a reader did with one file. */
+export interface ReadReport {
+  /** Rows read. */
+  rowsRead: number
+  /** Bad rows skipped (with `skipBadRows`). */
+  rowsSkipped: number
+  /** Skipped rows by reason. */
+  skippedByReason: Record<string, number>
+  /** Rows repeating an earlier row exactly (kept). */
+  duplicateRows: number
+  /** Up to 10 skipped rows: `line` (1-based), `column`, `reason`. */
+  examples: Array<SkippedRow>
+}
+
+/**
  * Quintile RFM scores (pandas `qcut` of ranks) and named segments. `table` is `standard`
  * (default) or `rfm_package` (the R rfm package's segments).
  */
@@ -982,6 +1051,16 @@ export declare function silhouetteScore(x: Numbers, nRows: number, nCols: number
 
 /** Async twin of `silhouetteScore` (the exact score is quadratic in the rows). */
 export declare function silhouetteScoreAsync(x: Numbers, nRows: number, nCols: number, labels: Numbers, sampleSize?: number | undefined | null, seed?: number | undefined | null): Promise<number>
+
+/** One skipped row. */
+export interface SkippedRow {
+  /** 1-based line of the file. */
+  line: number
+  /** Column. */
+  column: string
+  /** Why. */
+  reason: string
+}
 
 /** Transactions as columns (all of the same length). */
 export interface TransactionColumns {

@@ -19,7 +19,7 @@ test('readLogsCsv reads the CDNOW master file like datasets.cdnow()', async () =
   assert.ok(r.logs instanceof Logs)
   assert.equal(r.transactions.rowsRead, 69659)
   assert.equal(r.transactions.rowsSkipped, 0)
-  assert.equal(r.events, null)
+  assert.equal(r.events, undefined)
   assert.deepEqual(r.logs.transactions(), new Logs(datasets.cdnow()).transactions())
   const a = await readLogsCsvAsync({ transactions: master }, cdnowOptions)
   assert.deepEqual(a.logs.summary(), r.logs.summary())
