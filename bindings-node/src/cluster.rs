@@ -70,7 +70,7 @@ pub struct KMeansOptions {
     pub algorithm: Option<String>,
 }
 
-fn kmeans_params(o: &KMeansOptions) -> Result<KMeansParams> {
+pub(crate) fn kmeans_params(o: &KMeansOptions) -> Result<KMeansParams> {
     let mut p = CoreKMeans::params(o.n_clusters.unwrap_or(8) as usize);
     if let Some(v) = o.n_init {
         p = p.n_init(v as usize);

@@ -15,6 +15,7 @@ mod convert;
 mod csv;
 mod data;
 mod datasets;
+mod dynamic;
 mod error;
 mod features;
 mod model;
