@@ -635,6 +635,40 @@ export interface Driver {
   contribution: number
 }
 
+/** Options of `dynamicSegmentation`: the k-means options plus the update mode. */
+export interface DynamicOptions {
+  /** k-means settings (nClusters, seed, ...). */
+  kmeans?: KMeansOptions
+  /**
+   * `refit` (default: refit each snapshot, match segments to the previous centres) or
+   * `assign` (assign later snapshots to the first snapshot's centres).
+   */
+  mode?: string
+}
+
+/** Stable segments over time. */
+export interface DynamicResult {
+  /** Number of segments. */
+  k: number
+  /** Stable segment id of each row, per snapshot. */
+  labels: Array<Uint32Array>
+  /** Centres per snapshot, row-major `k x nCols`, in stable segment order. */
+  centroids: Array<Float64Array>
+  /** Transitions between snapshot t and t+1. */
+  transitions: Array<Transition>
+  /** The k-means model of the last snapshot, as a model file (JSON text). */
+  model: string
+}
+
+/**
+ * Segments each snapshot with k-means, keeps segment ids stable over time (Hungarian
+ * matching of centres) and counts moves between consecutive snapshots.
+ */
+export declare function dynamicSegmentation(snapshots: Array<Snapshot>, options?: DynamicOptions | undefined | null): DynamicResult
+
+/** Async twin of `dynamicSegmentation`. */
+export declare function dynamicSegmentationAsync(snapshots: Array<Snapshot>, options?: DynamicOptions | undefined | null): Promise<DynamicResult>
+
 /** Events as columns. */
 export interface EventColumns {
   /** Customer ids. */
@@ -1062,6 +1096,21 @@ export interface SkippedRow {
   reason: string
 }
 
+/**
+ * One snapshot: a row-major feature matrix at one date, and optionally the customer code of
+ * each row (so customers can come and go between snapshots; default: row i is customer i).
+ */
+export interface Snapshot {
+  /** Row-major `nRows x nCols` values. */
+  x: Float64Array | number[]
+  /** Rows. */
+  nRows: number
+  /** Columns. */
+  nCols: number
+  /** Integer customer key of each row. */
+  customers?: Array<number>
+}
+
 /** Transactions as columns (all of the same length). */
 export interface TransactionColumns {
   /** Customer ids. */
@@ -1126,6 +1175,14 @@ export interface TransactionTable {
   channel?: Array<string>
   /** Discount flags. */
   discount?: Array<boolean>
+}
+
+/** Segment moves between two consecutive snapshots. */
+export interface Transition {
+  /** `counts[from * k + to]`: customers in both snapshots moving from `from` to `to`. */
+  counts: Float64Array
+  /** Row-normalised counts (NaN for an empty source segment). */
+  rates: Float64Array
 }
 
 /** The segcore version. */

@@ -60,8 +60,11 @@ pub struct DynamicResult {
     pub model: String,
 }
 
+/// One snapshot's values, shape and customer keys, converted.
+type RawSnapshot = (Vec<f64>, u32, u32, Option<Vec<u32>>);
+
 struct Input {
-    xs: Vec<(Vec<f64>, u32, u32, Option<Vec<u32>>)>,
+    xs: Vec<RawSnapshot>,
     params: segcore::dynamic::DynamicParams,
 }
 
