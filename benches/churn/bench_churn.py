@@ -30,6 +30,9 @@ ap.add_argument("--rounds", type=int, default=5)
 ap.add_argument("--threads", type=int, default=os.cpu_count())
 ap.add_argument("--models", default="logistic,gbt")
 ap.add_argument("--n", type=int, default=1_000_000)
+ap.add_argument("--out", default=None, help="data folder (default benches/out/churn)")
+ap.add_argument("--logistic-tol", default=None,
+                help="segcore LogisticChurn tol (default: segcore's 1e-10; 1e-4 = sklearn's default tol)")
 args = ap.parse_args()
 os.environ["OMP_NUM_THREADS"] = str(args.threads)
 os.environ["RAYON_NUM_THREADS"] = str(args.threads)
@@ -44,7 +47,7 @@ from sklearn.preprocessing import StandardScaler  # noqa: E402
 import sklearn  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, "benches", "out", "churn")
+OUT = args.out or os.path.join(ROOT, "benches", "out", "churn")
 os.makedirs(OUT, exist_ok=True)
 
 X, y = make_classification(n_samples=args.n, n_features=20, random_state=0)
@@ -81,7 +84,8 @@ def run_sklearn(which):
 
 
 def run_segcore(which):
-    out = subprocess.run([EXE, OUT, which, "1"], check=True, capture_output=True, text=True)
+    cmd = [EXE, OUT, which, "1"] + ([args.logistic_tol] if args.logistic_tol else [])
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     r = json.loads(out.stdout)
     return r["fit_seconds"][0], r["test_auc"], r
 
@@ -113,6 +117,7 @@ for which in args.models.split(","):
         "segcore_fit_s": sc_t,
     }
 print(json.dumps({
+    "segcore_logistic_tol": args.logistic_tol or "1e-10 (default)",
     "sklearn": sklearn.__version__, "numpy": np.__version__, "threads": args.threads,
     "n_train": n_train, "n_test": args.n - n_train, "loadavg_before": load,
     "loadavg_after": os.getloadavg(), "results": results,

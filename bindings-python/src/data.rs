@@ -284,6 +284,97 @@ pub fn _parse_time(value: &str, name: &str, time_format: &str) -> PyResult<i64> 
     })
 }
 
+/// The transactions as columns: `customer` (int64 codes into `customer_ids()`),
+/// `timestamp` (int64 UTC seconds), `amount`, and the optional columns (categorical ones
+/// as `(codes, levels)` with code -1 for missing).
+pub fn transactions_columns<'py>(
+    py: Python<'py>,
+    tx: &Transactions,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("customer", codes_to_py(py, tx.customer()))?;
+    d.set_item("customer_ids", ids_to_py(py, tx.customers())?)?;
+    d.set_item("timestamp", PyArray1::from_slice(py, tx.timestamp()))?;
+    d.set_item("amount", PyArray1::from_slice(py, tx.amount()))?;
+    if let Some(c) = tx.order_id() {
+        d.set_item("order_id", categorical_to_py(py, c)?)?;
+    }
+    if let Some(q) = tx.quantity() {
+        d.set_item("quantity", PyArray1::from_slice(py, q))?;
+    }
+    if let Some(c) = tx.product() {
+        d.set_item("product", categorical_to_py(py, c)?)?;
+    }
+    if let Some(c) = tx.category() {
+        d.set_item("category", categorical_to_py(py, c)?)?;
+    }
+    if let Some(c) = tx.channel() {
+        d.set_item("channel", categorical_to_py(py, c)?)?;
+    }
+    if let Some(v) = tx.discount() {
+        d.set_item("discount", PyArray1::from_slice(py, v))?;
+    }
+    Ok(d)
+}
+
+/// The events as columns (see `transactions_columns`); `kind` is `(codes, levels)`.
+/// `None` without events.
+pub fn events_columns<'py>(py: Python<'py>, ev: &Events) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("customer", codes_to_py(py, ev.customer()))?;
+    d.set_item("customer_ids", ids_to_py(py, ev.customers())?)?;
+    d.set_item("timestamp", PyArray1::from_slice(py, ev.timestamp()))?;
+    let levels: Vec<String> = STANDARD_KINDS
+        .iter()
+        .map(|s| s.to_string())
+        .chain(ev.other_kinds().iter().cloned())
+        .collect();
+    let codes: Vec<i64> = ev.kind_code().iter().map(|&c| c as i64).collect();
+    d.set_item(
+        "kind",
+        (PyArray1::from_vec(py, codes), PyList::new(py, levels)?),
+    )?;
+    for (name, c) in [
+        ("category", ev.category()),
+        ("channel", ev.channel()),
+        ("session", ev.session()),
+        ("platform", ev.platform()),
+    ] {
+        if let Some(c) = c {
+            d.set_item(name, categorical_to_py(py, c)?)?;
+        }
+    }
+    if let Some(v) = ev.value() {
+        d.set_item("value", PyArray1::from_slice(py, v))?;
+    }
+    Ok(d)
+}
+
+/// The feedback as columns (see `transactions_columns`); `scale` is `(codes, levels)`.
+/// `None` without feedback.
+pub fn feedback_columns<'py>(py: Python<'py>, fb: &Feedback) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("customer", codes_to_py(py, fb.customer()))?;
+    d.set_item("customer_ids", ids_to_py(py, fb.customers())?)?;
+    d.set_item("timestamp", PyArray1::from_slice(py, fb.timestamp()))?;
+    d.set_item("score", PyArray1::from_slice(py, fb.score()))?;
+    let scales = [ScoreScale::Csat, ScoreScale::Nps, ScoreScale::Stars];
+    let codes: Vec<i64> = fb
+        .scale()
+        .iter()
+        .map(|s| scales.iter().position(|k| k == s).unwrap_or(0) as i64)
+        .collect();
+    let levels: Vec<&str> = scales.iter().map(|s| s.as_str()).collect();
+    d.set_item(
+        "scale",
+        (PyArray1::from_vec(py, codes), PyList::new(py, levels)?),
+    )?;
+    if let Some(c) = fb.topic() {
+        d.set_item("topic", categorical_to_py(py, c)?)?;
+    }
+    Ok(d)
+}
+
 #[pymethods]
 impl PyLogs {
     /// Number of distinct customers over all logs.
@@ -343,96 +434,29 @@ impl PyLogs {
         PyArray1::from_vec(py, counts)
     }
 
-    /// The transactions as columns: `customer` (int64 codes into `customer_ids()`),
+    /// The transactions as columns: `customer` (int64 codes into `customer_ids`),
     /// `timestamp` (int64 UTC seconds), `amount`, and the optional columns (categorical ones
     /// as `(codes, levels)` with code -1 for missing).
     fn transactions_columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let tx = self.inner.transactions();
-        let d = PyDict::new(py);
-        d.set_item("customer", codes_to_py(py, tx.customer()))?;
-        d.set_item("timestamp", PyArray1::from_slice(py, tx.timestamp()))?;
-        d.set_item("amount", PyArray1::from_slice(py, tx.amount()))?;
-        if let Some(c) = tx.order_id() {
-            d.set_item("order_id", categorical_to_py(py, c)?)?;
-        }
-        if let Some(q) = tx.quantity() {
-            d.set_item("quantity", PyArray1::from_slice(py, q))?;
-        }
-        if let Some(c) = tx.product() {
-            d.set_item("product", categorical_to_py(py, c)?)?;
-        }
-        if let Some(c) = tx.category() {
-            d.set_item("category", categorical_to_py(py, c)?)?;
-        }
-        if let Some(c) = tx.channel() {
-            d.set_item("channel", categorical_to_py(py, c)?)?;
-        }
-        if let Some(v) = tx.discount() {
-            d.set_item("discount", PyArray1::from_slice(py, v))?;
-        }
-        Ok(d)
+        transactions_columns(py, self.inner.transactions())
     }
 
     /// The events as columns (see `transactions_columns`); `kind` is `(codes, levels)`.
     /// `None` without events.
     fn events_columns<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(ev) = self.inner.events() else {
-            return Ok(None);
-        };
-        let d = PyDict::new(py);
-        d.set_item("customer", codes_to_py(py, ev.customer()))?;
-        d.set_item("timestamp", PyArray1::from_slice(py, ev.timestamp()))?;
-        let levels: Vec<String> = STANDARD_KINDS
-            .iter()
-            .map(|s| s.to_string())
-            .chain(ev.other_kinds().iter().cloned())
-            .collect();
-        let codes: Vec<i64> = ev.kind_code().iter().map(|&c| c as i64).collect();
-        d.set_item(
-            "kind",
-            (PyArray1::from_vec(py, codes), PyList::new(py, levels)?),
-        )?;
-        for (name, c) in [
-            ("category", ev.category()),
-            ("channel", ev.channel()),
-            ("session", ev.session()),
-            ("platform", ev.platform()),
-        ] {
-            if let Some(c) = c {
-                d.set_item(name, categorical_to_py(py, c)?)?;
-            }
-        }
-        if let Some(v) = ev.value() {
-            d.set_item("value", PyArray1::from_slice(py, v))?;
-        }
-        Ok(Some(d))
+        self.inner
+            .events()
+            .map(|e| events_columns(py, e))
+            .transpose()
     }
 
     /// The feedback as columns (see `transactions_columns`); `scale` is `(codes, levels)`.
     /// `None` without feedback.
     fn feedback_columns<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(fb) = self.inner.feedback() else {
-            return Ok(None);
-        };
-        let d = PyDict::new(py);
-        d.set_item("customer", codes_to_py(py, fb.customer()))?;
-        d.set_item("timestamp", PyArray1::from_slice(py, fb.timestamp()))?;
-        d.set_item("score", PyArray1::from_slice(py, fb.score()))?;
-        let scales = [ScoreScale::Csat, ScoreScale::Nps, ScoreScale::Stars];
-        let codes: Vec<i64> = fb
-            .scale()
-            .iter()
-            .map(|s| scales.iter().position(|k| k == s).unwrap_or(0) as i64)
-            .collect();
-        let levels: Vec<&str> = scales.iter().map(|s| s.as_str()).collect();
-        d.set_item(
-            "scale",
-            (PyArray1::from_vec(py, codes), PyList::new(py, levels)?),
-        )?;
-        if let Some(c) = fb.topic() {
-            d.set_item("topic", categorical_to_py(py, c)?)?;
-        }
-        Ok(Some(d))
+        self.inner
+            .feedback()
+            .map(|f| feedback_columns(py, f))
+            .transpose()
     }
 
     /// The logs as DataFrames: `(transactions, events, feedback)`, with `events` /

@@ -311,3 +311,19 @@ pub fn _length_mismatch(
     })
     .into_value(py)
 }
+
+/// Same as [`_invalid_value`] for a model file error.
+#[pyfunction]
+pub fn _model_file_error(py: Python<'_>, reason: String) -> Py<PyBaseException> {
+    to_pyerr(SegError::ModelFile { reason }).into_value(py)
+}
+
+/// Same as [`_invalid_value`] for an I/O error on `path`.
+#[pyfunction]
+pub fn _io_error(py: Python<'_>, path: String, reason: String) -> Py<PyBaseException> {
+    to_pyerr(SegError::Io {
+        path,
+        source: std::io::Error::other(reason),
+    })
+    .into_value(py)
+}

@@ -8,10 +8,15 @@
 
 use pyo3::prelude::*;
 
+pub mod churn;
+pub mod cluster;
+pub mod clv;
+pub mod csv;
 pub mod data;
 pub mod datasets;
 pub mod error;
 pub mod features;
+pub mod pipeline;
 
 /// The native module.
 #[pymodule]
@@ -21,6 +26,8 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(error::_invalid_value, m)?)?;
     m.add_function(wrap_pyfunction!(error::_invalid_parameter, m)?)?;
     m.add_function(wrap_pyfunction!(error::_length_mismatch, m)?)?;
+    m.add_function(wrap_pyfunction!(error::_model_file_error, m)?)?;
+    m.add_function(wrap_pyfunction!(error::_io_error, m)?)?;
     m.add_class::<data::PyLogs>()?;
     m.add_function(wrap_pyfunction!(data::_build_logs, m)?)?;
     m.add_function(wrap_pyfunction!(data::_parse_time, m)?)?;
@@ -31,5 +38,31 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(datasets::_synthetic_shop, m)?)?;
     m.add_function(wrap_pyfunction!(features::_features, m)?)?;
     m.add_function(wrap_pyfunction!(features::_default_as_of, m)?)?;
+    m.add_class::<clv::PyBetaGeo>()?;
+    m.add_class::<clv::PyModifiedBetaGeo>()?;
+    m.add_class::<clv::PyParetoNbd>()?;
+    m.add_class::<clv::PyGammaGamma>()?;
+    m.add_class::<clv::PyBetaGeoBetaBinom>()?;
+    m.add_function(wrap_pyfunction!(clv::_rfm_summary, m)?)?;
+    m.add_function(wrap_pyfunction!(clv::_latest_transaction, m)?)?;
+    m.add_class::<cluster::PyKMeans>()?;
+    m.add_class::<cluster::PyMiniBatchKMeans>()?;
+    m.add_class::<cluster::PyGaussianMixture>()?;
+    m.add_class::<cluster::PyScaler>()?;
+    m.add_function(wrap_pyfunction!(cluster::_silhouette_score, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_silhouette_samples, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_davies_bouldin_score, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_calinski_harabasz_score, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_choose_k, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_rfm_segments, m)?)?;
+    m.add_function(wrap_pyfunction!(cluster::_segment_profiles, m)?)?;
+    m.add_class::<churn::PyLogisticChurn>()?;
+    m.add_class::<churn::PyGradientBoostingChurn>()?;
+    m.add_function(wrap_pyfunction!(churn::_churn_metric, m)?)?;
+    m.add_function(wrap_pyfunction!(churn::_lift_at, m)?)?;
+    m.add_function(wrap_pyfunction!(churn::_calibration_table, m)?)?;
+    m.add_class::<pipeline::PySegmenter>()?;
+    m.add_function(wrap_pyfunction!(pipeline::_transition_matrix, m)?)?;
+    m.add_function(wrap_pyfunction!(csv::_read_csv, m)?)?;
     Ok(())
 }

@@ -174,3 +174,32 @@ def test_gil_released_features_in_threads():
         outs = list(ex.map(lambda _: segcore.features(pdf, as_of="2024-03-02"), range(8)))
     for o in outs:
         np.testing.assert_array_equal(o.to_numpy(), ref.to_numpy())
+
+
+def test_csv_readers(tmp_path):
+    p = tmp_path / "tx.csv"
+    p.write_text("cust;when;value;qty\n1;2024-01-01;10.5;1\n2;2024-01-02;3;2\n1;2024-02-01;7;1\n")
+    tx = segcore.read_transactions(p, delimiter=";", columns={"customer_id": "cust", "timestamp": "when", "amount": "value", "quantity": "qty"})
+    assert list(tx.columns) == ["customer_id", "timestamp", "quantity", "amount"]
+    assert tx["customer_id"].tolist() == [1, 2, 1]
+    assert tx["amount"].tolist() == [10.5, 3.0, 7.0]
+    assert tx["timestamp"].tolist() == list(pd.to_datetime(["2024-01-01", "2024-01-02", "2024-02-01"]))
+    assert tx.attrs["read_report"]["rows_read"] == 3
+    bad = tmp_path / "bad.csv"
+    bad.write_text("customer_id,timestamp,amount\n1,2024-01-01,1\n2,2024-01-02,abc\n")
+    with pytest.raises(segcore.CsvError) as ei:
+        segcore.read_transactions(bad)
+    assert ei.value.line == 3 and ei.value.column == "amount" and isinstance(ei.value, ValueError)
+    skipped = segcore.read_transactions(bad, skip_bad_rows=True)
+    assert len(skipped) == 1 and skipped.attrs["read_report"]["rows_skipped"] == 1
+    with pytest.raises(segcore.SegcoreIOError) as ei:
+        segcore.read_transactions(tmp_path / "missing.csv")
+    assert isinstance(ei.value, OSError) and ei.value.code == "IO_ERROR"
+    ev = tmp_path / "ev.csv"
+    ev.write_text("customer_id,timestamp,kind\na,2024-01-01T10:00:00Z,page_view\nb,2024-01-01T11:00:00+01:00,add_to_cart\n")
+    e = segcore.read_events(ev, output="polars")
+    assert isinstance(e, pl.DataFrame) and e["kind"].to_list() == ["page_view", "add_to_cart"]
+    fb = tmp_path / "fb.csv"
+    fb.write_text("customer_id,timestamp,score\na,2024-01-01,4\n")
+    f = segcore.read_feedback(fb, default_scale="csat")
+    assert f["scale"].tolist() == ["csat"] and f["score"].tolist() == [4.0]

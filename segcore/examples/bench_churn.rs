@@ -1,6 +1,7 @@
 //! Times segcore's churn models on data written by `benches/churn/bench_churn.py`.
 //!
-//! Usage: `cargo run --release -p segcore --example bench_churn -- <dir> <logistic|gbt> [repeats]`
+//! Usage: `cargo run --release -p segcore --example bench_churn -- <dir> <logistic|gbt> [repeats] [tol]`
+//! (`tol`: the logistic model's gradient tolerance, default segcore's 1e-10)
 //!
 //! `<dir>` holds `x.f64` (row-major little-endian f64, `n x d`), `y.u8` (0/1) and `meta.json`
 //! (`{"n_train": .., "n_test": .., "d": ..}`); the first `n_train` rows train, the rest test.
@@ -15,11 +16,12 @@ use segcore::churn::{GradientBoostingChurn, LogisticChurn, metrics};
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        return Err("usage: bench_churn <dir> <logistic|gbt> [repeats]".into());
+        return Err("usage: bench_churn <dir> <logistic|gbt> [repeats] [tol]".into());
     }
     let dir = std::path::Path::new(&args[1]);
     let which = args[2].as_str();
     let repeats: usize = args.get(3).map(|s| s.parse()).transpose()?.unwrap_or(1);
+    let tol: Option<f64> = args.get(4).map(|s| s.parse()).transpose()?;
     let meta: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json"))?)?;
     let get = |k: &str| -> Result<usize, Box<dyn std::error::Error>> {
@@ -51,7 +53,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t0 = Instant::now();
         let p = match which {
             "logistic" => {
-                let m = LogisticChurn::params().c(1.0).fit(xtr, ytr, None)?;
+                let mut params = LogisticChurn::params().c(1.0);
+                if let Some(t) = tol {
+                    params = params.tol(t);
+                }
+                let m = params.fit(xtr, ytr, None)?;
                 fit_s.push(t0.elapsed().as_secs_f64());
                 n_iter = m.n_iter();
                 let t1 = Instant::now();

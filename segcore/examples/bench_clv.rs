@@ -103,6 +103,23 @@ fn main() -> Result<()> {
         "fit" => {
             let s = read(&arg(3))?;
             let repeats: usize = arg(4).parse().unwrap_or(5);
+            if std::env::var("CLV_BREAKDOWN").is_ok() {
+                let t0 = Instant::now();
+                let w = s.compress();
+                let tc = t0.elapsed().as_secs_f64();
+                let t0 = Instant::now();
+                let (it, ll) = if arg(2) == "bg" {
+                    let m = BetaGeo::params().fit_weighted(&w)?;
+                    (m.report.iterations, m.log_likelihood)
+                } else {
+                    let m = ParetoNbd::params().fit_weighted(&w)?;
+                    (m.report.iterations, m.log_likelihood)
+                };
+                eprintln!(
+                    "compress {tc:.3}s fit_weighted {:.3}s iterations {it} loglik {ll}",
+                    t0.elapsed().as_secs_f64()
+                );
+            }
             let (params, times) = if arg(2) == "bg" {
                 let (m, t) = timed(repeats, || BetaGeo::params().fit(&s))?;
                 (m.to_vec(), t)
@@ -124,6 +141,32 @@ fn main() -> Result<()> {
             let repeats: usize = arg(3).parse().unwrap_or(5);
             let bg = BetaGeo::from_params(BG[0], BG[1], BG[2], BG[3], TimeUnit::Days)?;
             let gg = GammaGamma::from_params(GG[0], GG[1], GG[2])?;
+            if std::env::var("CLV_BREAKDOWN").is_ok() {
+                for _ in 0..2 {
+                    let t0 = Instant::now();
+                    bg.p_alive(&s.frequency, &s.recency, &s.t)?;
+                    let t1 = Instant::now();
+                    bg.conditional_expected_purchases(30.0, &s.frequency, &s.recency, &s.t)?;
+                    let t2 = Instant::now();
+                    customer_lifetime_value(
+                        &bg,
+                        &gg,
+                        &s.frequency,
+                        &s.recency,
+                        &s.t,
+                        &s.monetary,
+                        12.0 * 30.0,
+                        0.01,
+                        DiscountConvention::LifetimesMonthly,
+                    )?;
+                    eprintln!(
+                        "p_alive {:.3}s conditional {:.3}s clv {:.3}s",
+                        (t1 - t0).as_secs_f64(),
+                        (t2 - t1).as_secs_f64(),
+                        t2.elapsed().as_secs_f64()
+                    );
+                }
+            }
             let (out, times) = timed(repeats, || {
                 let p = bg.p_alive(&s.frequency, &s.recency, &s.t)?;
                 let e = bg.conditional_expected_purchases(30.0, &s.frequency, &s.recency, &s.t)?;

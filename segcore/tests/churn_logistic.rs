@@ -107,6 +107,29 @@ fn lbfgs_and_newton_agree_on_wide_data() {
 }
 
 #[test]
+fn large_data_with_subsampled_hessian_reaches_the_same_optimum() {
+    // 700 stacked copies (280,000 rows: the Hessian is then summed over a subset of chunks)
+    // have the objective of the base data with sample weight 700
+    let t = util::read_csv("logistic_data.csv");
+    let k = 700;
+    let big = ndarray::concatenate(ndarray::Axis(0), &vec![t.x.view(); k]).unwrap();
+    let y: Vec<bool> = (0..k).flat_map(|_| t.y.iter().copied()).collect();
+    let stacked = LogisticChurn::params()
+        .c(0.5)
+        .fit(big.view(), &y, None)
+        .unwrap();
+    let w = Array1::from_elem(t.y.len(), k as f64);
+    let weighted = LogisticChurn::params()
+        .c(0.5)
+        .fit(t.x.view(), &t.y, Some(w.view()))
+        .unwrap();
+    for (a, b) in stacked.coef().iter().zip(weighted.coef()) {
+        assert!((a - b).abs() < 1e-8, "{a} vs {b}");
+    }
+    assert!((stacked.intercept() - weighted.intercept()).abs() < 1e-8);
+}
+
+#[test]
 fn same_fit_on_one_and_two_threads() {
     let t = util::read_csv("logistic_data.csv");
     // stack the data 30 times so that there are several row chunks

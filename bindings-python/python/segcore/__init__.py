@@ -28,9 +28,29 @@ from ._segcore import (
     UnitMismatchError,
     UnknownCustomerError,
 )
-from ._logs import logs
+from ._logs import logs, read_events, read_feedback, read_transactions
 from ._features import features
 from . import datasets
+from ._base import NotFittedError, load, loads
+from .cluster import (
+    GaussianMixture,
+    KMeans,
+    MiniBatchKMeans,
+    MinMaxScaler,
+    RobustScaler,
+    StandardScaler,
+    calinski_harabasz_score,
+    choose_k,
+    davies_bouldin_score,
+    rfm_segments,
+    segment_profiles,
+    silhouette_samples,
+    silhouette_score,
+)
+from .churn import GradientBoostingChurn, LogisticChurn
+from . import churn
+from .pipeline import Segmenter, Transitions, segment_transitions
+from .clv import BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNBD, rfm_summary
 
 __version__: str = _segcore.__version__
 
@@ -38,8 +58,39 @@ __all__ = [
     "__version__",
     "datasets",
     "logs",
+    "read_transactions",
+    "read_events",
+    "read_feedback",
     "features",
     "Logs",
+    "load",
+    "loads",
+    "rfm_summary",
+    "BetaGeo",
+    "ModifiedBetaGeo",
+    "ParetoNBD",
+    "BetaGeoBetaBinom",
+    "GammaGamma",
+    "NotFittedError",
+    "Segmenter",
+    "segment_transitions",
+    "Transitions",
+    "churn",
+    "LogisticChurn",
+    "GradientBoostingChurn",
+    "KMeans",
+    "MiniBatchKMeans",
+    "GaussianMixture",
+    "StandardScaler",
+    "RobustScaler",
+    "MinMaxScaler",
+    "silhouette_score",
+    "silhouette_samples",
+    "davies_bouldin_score",
+    "calinski_harabasz_score",
+    "choose_k",
+    "rfm_segments",
+    "segment_profiles",
     "SegcoreError",
     "InvalidValueError",
     "LengthMismatchError",

@@ -220,26 +220,27 @@ def logs(
 
 def logs_to_frames(lg: "_segcore.Logs", kind: str = "pandas"):
     """``(transactions, events, feedback)`` DataFrames of a Logs (events/feedback may be None)."""
-    ids = lg.customer_ids()
-
-    def frame(d: Optional[dict]):
-        if d is None:
-            return None
-        out: dict = {}
-        out["customer_id"] = _frames.customer_column(ids, d.pop("customer"))
-        out["timestamp"] = _frames.seconds_to_datetime64(d.pop("timestamp"))
-        order = ["order_id", "kind", "quantity", "amount", "score", "scale"]
-        keys = sorted(d, key=lambda k: order.index(k) if k in order else len(order))
-        for k in keys:
-            v = d[k]
-            out[k] = _frames.decode(v[0], v[1]) if isinstance(v, tuple) else v
-        return _frames.make_frame(kind, out)
-
     return (
-        frame(lg.transactions_columns()),
-        frame(lg.events_columns()),
-        frame(lg.feedback_columns()),
+        columns_to_frame(lg.transactions_columns(), kind),
+        columns_to_frame(lg.events_columns(), kind),
+        columns_to_frame(lg.feedback_columns(), kind),
     )
+
+
+def columns_to_frame(d: Optional[dict], kind: str = "pandas"):
+    """A log's columns (as exported by the native module) as a DataFrame."""
+    if d is None:
+        return None
+    ids = d.pop("customer_ids")
+    out: dict = {}
+    out["customer_id"] = _frames.customer_column(ids, d.pop("customer"))
+    out["timestamp"] = _frames.seconds_to_datetime64(d.pop("timestamp"))
+    order = ["order_id", "kind", "quantity", "amount", "score", "scale"]
+    keys = sorted(d, key=lambda k: order.index(k) if k in order else len(order))
+    for k in keys:
+        v = d[k]
+        out[k] = _frames.decode(v[0], v[1]) if isinstance(v, tuple) else v
+    return _frames.make_frame(kind, out)
 
 
 def time_seconds(value: Any, name: str) -> Optional[int]:
@@ -263,3 +264,59 @@ def time_seconds(value: Any, name: str) -> Optional[int]:
         raise _segcore._invalid_parameter(
             name, f"expected a date, datetime, datetime64, epoch seconds or ISO string, got {value!r}"
         ) from None
+
+
+def _read_file(kind: str, path, columns, delimiter, has_header, names, id_type, time_format, skip_bad_rows,
+          default_scale, output):
+    import os
+
+    if output not in ("pandas", "polars"):
+        raise _segcore._invalid_parameter("output", f"unknown output `{output}` (use pandas or polars)")
+    cols, report = _segcore._read_csv(
+        kind, os.fspath(path), None if columns is None else {str(k): str(v) for k, v in columns.items()},
+        delimiter, bool(has_header), None if names is None else [str(n) for n in names], id_type, time_format,
+        bool(skip_bad_rows), default_scale,
+    )
+    df = columns_to_frame(cols, output)
+    if output == "pandas":
+        df.attrs["read_report"] = report
+    return df
+
+
+_READ_DOC = """Reads a {kind} CSV file with segcore's reader (validated, errors name the file,
+    the 1-based line and the column).
+
+    ``columns`` maps segcore's names ({fields}) to the file's column names; ``names`` gives
+    column names to a file without header (``has_header=False``). ``delimiter`` is one
+    character, ``"tab"`` or ``"whitespace"``; ``id_type`` is ``"auto"``, ``"int"`` or
+    ``"str"``; ``time_format`` as in :func:`segcore.logs`. With ``skip_bad_rows`` bad rows are
+    skipped and counted instead of raising; the pandas result's ``attrs["read_report"]``
+    says how many and why. Returns a DataFrame with ``customer_id``, ``timestamp``
+    (datetime64, UTC) and the other columns.
+    """
+
+
+def read_transactions(path, *, columns=None, delimiter=",", has_header=True, names=None, id_type="auto",
+                      time_format="auto", skip_bad_rows=False, output="pandas"):
+    return _read_file("transactions", path, columns, delimiter, has_header, names, id_type, time_format, skip_bad_rows,
+                 None, output)
+
+
+def read_events(path, *, columns=None, delimiter=",", has_header=True, names=None, id_type="auto",
+                time_format="auto", skip_bad_rows=False, output="pandas"):
+    return _read_file("events", path, columns, delimiter, has_header, names, id_type, time_format, skip_bad_rows,
+                 None, output)
+
+
+def read_feedback(path, *, columns=None, delimiter=",", has_header=True, names=None, id_type="auto",
+                  time_format="auto", skip_bad_rows=False, default_scale=None, output="pandas"):
+    return _read_file("feedback", path, columns, delimiter, has_header, names, id_type, time_format, skip_bad_rows,
+                 default_scale, output)
+
+
+read_transactions.__doc__ = _READ_DOC.format(
+    kind="transactions", fields="customer_id, timestamp, amount, order_id, quantity, product, category, channel, discount")
+read_events.__doc__ = _READ_DOC.format(
+    kind="events", fields="customer_id, timestamp, kind, category, channel, session, platform, value")
+read_feedback.__doc__ = _READ_DOC.format(
+    kind="feedback", fields="customer_id, timestamp, score, scale, topic") + "``default_scale`` is used when the file has no scale column.\n"

@@ -9,7 +9,9 @@
 //! population std, a zero std replaced by 1 — as scikit-learn's `StandardScaler`; the
 //! scaling statistics ignore sample weights). It is minimised by damped Newton steps on the
 //! `(d+1) x (d+1)` Hessian with a Cholesky solve (near the optimum the last Hessian factor is
-//! kept while it gives fast progress), or — for wide data, see [`Solver`] — by L-BFGS. Gradient and Hessian are sums over fixed
+//! kept while it gives fast progress; beyond 262,144 rows the Hessian is summed over an evenly
+//! spread subset of 32+ row chunks — the gradient is always exact, so the optimum is the same),
+//! or — for wide data, see [`Solver`] — by L-BFGS. Gradient and Hessian are sums over fixed
 //! chunks of rows (`partial stats`) merged in chunk order, so the fit is identical on any
 //! thread count.
 //!
@@ -37,6 +39,9 @@ use crate::{Result, SegError};
 const CHUNK: usize = 4096;
 /// Below this scaled gradient norm, Newton steps reuse the last Hessian factor.
 const LAZY_HESSIAN_BELOW: f64 = 1e-4;
+/// Chunks the Hessian is summed over at least; beyond `2 * HESSIAN_CHUNKS` chunks of data it
+/// is sub-sampled (every `stride`-th chunk).
+const HESSIAN_CHUNKS: usize = 32;
 
 /// Per-class weights multiplied into the sample weights.
 ///
@@ -512,10 +517,15 @@ fn column_scaling(x: ArrayView2<f64>) -> (Vec<f64>, Vec<f64>) {
 
 /// Runs `f(lo, hi)` on fixed row chunks in parallel and returns the results in chunk order.
 fn chunked<T: Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
+    chunked_indexed(n, |_, lo, hi| f(lo, hi))
+}
+
+/// As [`chunked`], also passing the chunk index.
+fn chunked_indexed<T: Send>(n: usize, f: impl Fn(usize, usize, usize) -> T + Sync) -> Vec<T> {
     let n_chunks = n.div_ceil(CHUNK);
     (0..n_chunks)
         .into_par_iter()
-        .map(|c| f(c * CHUNK, ((c + 1) * CHUNK).min(n)))
+        .map(|c| f(c, c * CHUNK, ((c + 1) * CHUNK).min(n)))
         .collect()
 }
 
@@ -524,6 +534,10 @@ fn chunked<T: Send>(n: usize, f: impl Fn(usize, usize) -> T + Sync) -> Vec<T> {
 #[derive(Debug, Clone)]
 struct Stats {
     has_hessian: bool,
+    /// Total weight of the rows.
+    w: f64,
+    /// Weight of the rows summed into the Hessian.
+    hess_w: f64,
     loss: f64,
     grad: Vec<f64>,
     hess: Vec<f64>,
@@ -533,6 +547,8 @@ impl Stats {
     fn zeros(d1: usize, has_hessian: bool) -> Self {
         Stats {
             has_hessian,
+            w: 0.0,
+            hess_w: 0.0,
             loss: 0.0,
             grad: vec![0.0; d1],
             hess: vec![0.0; d1 * d1],
@@ -540,6 +556,8 @@ impl Stats {
     }
     fn merge(&mut self, other: &Stats) {
         self.loss += other.loss;
+        self.w += other.w;
+        self.hess_w += other.hess_w;
         for (a, b) in self.grad.iter_mut().zip(&other.grad) {
             *a += b;
         }
@@ -579,6 +597,7 @@ impl Data<'_> {
             }
             let e = beta[d] + dot(&v[..d], &beta[..d]);
             let s = self.w[row];
+            st.w += s;
             let yi = if self.y[row] { 1.0 } else { 0.0 };
             st.loss += s * (log1pexp(e) - yi * e);
             let p = sigmoid(e);
@@ -587,6 +606,7 @@ impl Data<'_> {
                 *g += resid * x;
             }
             if hessian {
+                st.hess_w += s;
                 let hw = s * p * (1.0 - p);
                 for a in 0..d1 {
                     let c = hw * v[a];
@@ -601,14 +621,27 @@ impl Data<'_> {
     }
 
     /// Full objective, gradient and Hessian at `beta` including the penalty.
+    ///
+    /// On large data the Hessian is summed over every `stride`-th chunk only (at least
+    /// [`HESSIAN_CHUNKS`] chunks) and rescaled by the weight it covers — a sub-sampled Newton
+    /// step with the exact gradient, so the solution is the same.
     fn stats(&self, beta: &[f64], lambda: f64, hessian: bool) -> Stats {
         let d1 = beta.len();
-        let parts = chunked(self.x.nrows(), |lo, hi| self.partial(lo, hi, beta, hessian));
+        let n = self.x.nrows();
+        let stride = (n.div_ceil(CHUNK) / HESSIAN_CHUNKS).max(1);
+        let parts = chunked_indexed(n, |c, lo, hi| {
+            self.partial(lo, hi, beta, hessian && c % stride == 0)
+        });
         let mut st = Stats::zeros(d1, hessian);
         for p in &parts {
             st.merge(p);
         }
         if hessian {
+            if stride > 1 && st.hess_w > 0.0 {
+                let total: f64 = parts.iter().map(|p| p.w).sum();
+                let scale = total / st.hess_w;
+                st.hess.iter_mut().for_each(|h| *h *= scale);
+            }
             for a in 0..d1 {
                 for b in 0..a {
                     st.hess[b * d1 + a] = st.hess[a * d1 + b];

@@ -13,8 +13,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_stats};
-use super::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sum_exp};
+use super::optim::{
+    FitReport, LogLikStats, OptimSettings, TimeTable, fit_mle_from, sum_ranges, sum_stats,
+};
+use super::special::{
+    digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_hyp2f1_many, log_add_exp, log_sum_exp,
+};
 use super::summary::{RfmSummary, SummaryBatch, WeightedSummary};
 use super::transaction::{TransactionModel, check_time, finite};
 use crate::data::TimeUnit;
@@ -52,9 +56,13 @@ impl BetaGeoParams {
     /// Fits the model on an already weighted summary.
     ///
     /// ```
-    /// # use segcore::clv::{BetaGeo, WeightedSummary}; use segcore::data::TimeUnit;
-    /// let w = WeightedSummary::new(vec![0.0, 2.0, 5.0], vec![0.0, 4.0, 9.0], vec![10.0; 3],
-    ///                              vec![50.0, 20.0, 5.0], TimeUnit::Weeks).unwrap();
+    /// use segcore::clv::BetaGeo;
+    /// use segcore::clv::simulate::{simulate_beta_geo, SimulationOptions};
+    /// use segcore::data::TimeUnit;
+    /// let truth = BetaGeo::from_params(0.25, 4.0, 0.8, 2.5, TimeUnit::Weeks).unwrap();
+    /// let opts = SimulationOptions { whole_units: true, ..Default::default() };
+    /// let w = simulate_beta_geo(&truth, &[52.0; 2000], &opts).unwrap().compress();
+    /// assert!(w.len() < 2000);
     /// assert!(BetaGeo::params().fit_weighted(&w).is_ok());
     /// ```
     pub fn fit_weighted(&self, data: &WeightedSummary) -> Result<BetaGeo> {
@@ -63,13 +71,35 @@ impl BetaGeoParams {
                 what: "summary".into(),
             });
         }
-        let init = self.initial.unwrap_or_else(|| {
+        let mut init = self.initial.unwrap_or_else(|| {
             let [_, alpha] = default_rate_init(data);
             [1.0, alpha, 1.0, 1.0]
         });
-        let fit = fit_mle("BetaGeo", &init, &self.settings, |th| {
-            Ok(sum_stats(data, 4, |b| BetaGeo::partial(th, b)))
-        })?;
+        let mut warm = false;
+        if self.initial.is_none() {
+            // large data: start from a rough fit on a systematic subsample
+            if let Some(sub) = subsample(data, WARM_START_ROWS) {
+                let rough = BetaGeoParams {
+                    settings: OptimSettings {
+                        tol: 1e-5,
+                        ..self.settings.clone()
+                    },
+                    initial: Some(init),
+                };
+                if let Ok(m) = rough.fit_weighted(&sub) {
+                    init = [m.r, m.alpha, m.a, m.b];
+                    warm = true;
+                }
+            }
+        }
+        let table = TimeTable::build(data);
+        let fit = fit_mle_from(
+            "BetaGeo",
+            &init,
+            &self.settings,
+            |th| Ok(BetaGeo::stats(th, data, table.as_ref())),
+            warm,
+        )?;
         let p = &fit.params;
         Ok(BetaGeo {
             r: p[0],
@@ -83,6 +113,26 @@ impl BetaGeoParams {
         })
     }
 }
+
+/// Every k-th row of a large weighted summary (about `target` rows), for a cheap warm start;
+/// `None` for small data.
+pub(crate) fn subsample(data: &WeightedSummary, target: usize) -> Option<WeightedSummary> {
+    if data.len() < 4 * target {
+        return None;
+    }
+    let k = data.len() / target;
+    let pick = |v: &[f64]| v.iter().step_by(k).copied().collect::<Vec<f64>>();
+    Some(WeightedSummary {
+        unit: data.unit,
+        x: pick(&data.x),
+        t_x: pick(&data.t_x),
+        t: pick(&data.t),
+        weight: pick(&data.weight),
+    })
+}
+
+/// Rows of the warm-start subsample.
+pub(crate) const WARM_START_ROWS: usize = 10_000;
 
 /// A default starting point `[r, alpha]` for gamma-distributed purchase rates: r = 1 and
 /// alpha matching the mean observed rate `sum(x) / sum(T)`.
@@ -208,6 +258,20 @@ impl BetaGeo {
     /// assert!((s.loglik - 0.5f64.ln()).abs() < 1e-12); // (alpha / (alpha + T))^r
     /// ```
     pub fn partial(theta: &[f64], batch: SummaryBatch<'_>) -> LogLikStats {
+        let al = theta[1];
+        Self::partial_impl(theta, batch, |i| {
+            let (at, atx) = (al + batch.t[i], al + batch.t_x[i]);
+            (at.ln(), 1.0 / at, atx.ln(), 1.0 / atx)
+        })
+    }
+
+    /// The batch likelihood with `times(i) = (ln(α+T), 1/(α+T), ln(α+t_x), 1/(α+t_x))` of row
+    /// `i` supplied by the caller (looked up in a per-evaluation table during fits).
+    #[inline]
+    fn partial_impl<F>(theta: &[f64], batch: SummaryBatch<'_>, times: F) -> LogLikStats
+    where
+        F: Fn(usize) -> (f64, f64, f64, f64),
+    {
         let (r, al, a, b) = (theta[0], theta[1], theta[2], theta[3]);
         let mut out = LogLikStats::zero(4);
         let (lg_r, dg_r) = (ln_gamma(r), digamma(r));
@@ -216,8 +280,9 @@ impl BetaGeo {
         let (ln_al, ln_a) = (al.ln(), a.ln());
         let mut last_x = f64::NAN;
         let (mut a12, mut d1r, mut d2a, mut d2b) = (0.0, 0.0, 0.0, 0.0);
+        let (mut c4, mut inv_bx) = (0.0, 0.0);
         for i in 0..batch.len() {
-            let (x, tx, tt, w) = (batch.x[i], batch.t_x[i], batch.t[i], batch.weight[i]);
+            let (x, w) = (batch.x[i], batch.weight[i]);
             if x != last_x {
                 last_x = x;
                 let (lg_abx, dg_abx) = (ln_gamma(a + b + x), digamma(a + b + x));
@@ -225,26 +290,54 @@ impl BetaGeo {
                 d1r = digamma(r + x) - dg_r + ln_al;
                 d2a = dg_ab - dg_abx;
                 d2b = dg_ab + digamma(b + x) - dg_b - dg_abx;
+                c4 = ln_a - (b + x - 1.0).ln();
+                inv_bx = 1.0 / (b + x - 1.0);
             }
-            let ln_at = (al + tt).ln();
+            let (ln_at, inv_at, ln_atx, inv_atx) = times(i);
             let a3 = -(r + x) * ln_at;
-            let mut g = [d1r - ln_at, r / al - (r + x) / (al + tt), d2a, d2b];
-            let ll = if x > 0.0 {
-                let ln_atx = (al + tx).ln();
-                let a4 = ln_a - (b + x - 1.0).ln() - (r + x) * ln_atx;
-                let lse = log_add_exp(a3, a4);
-                let (w3, w4) = ((a3 - lse).exp(), (a4 - lse).exp());
-                g[0] = d1r - w3 * ln_at - w4 * ln_atx;
-                g[1] = r / al - (r + x) * (w3 / (al + tt) + w4 / (al + tx));
-                g[2] = d2a + w4 / a;
-                g[3] = d2b - w4 / (b + x - 1.0);
-                a12 + lse
+            if x > 0.0 {
+                let a4 = c4 - (r + x) * ln_atx;
+                // log-sum-exp of (a3, a4) and the two weights with one exp
+                let d = a4 - a3;
+                let e = (-d.abs()).exp();
+                let lse = a3.max(a4) + e.ln_1p();
+                let big = 1.0 / (1.0 + e);
+                let (w3, w4) = if d > 0.0 {
+                    (e * big, big)
+                } else {
+                    (big, e * big)
+                };
+                let g = [
+                    d1r - w3 * ln_at - w4 * ln_atx,
+                    r / al - (r + x) * (w3 * inv_at + w4 * inv_atx),
+                    d2a + w4 / a,
+                    d2b - w4 * inv_bx,
+                ];
+                out.add_row(w, a12 + lse, &g);
             } else {
-                a12 + a3
-            };
-            out.add_row(w, ll, &g);
+                let g = [d1r - ln_at, r / al - (r + x) * inv_at, d2a, d2b];
+                out.add_row(w, a12 + a3, &g);
+            }
         }
         out
+    }
+
+    /// Sum of the batch statistics over a whole summary, with the `ln(α + t)` terms taken from
+    /// a table of the distinct times when there are few of them (whole days or weeks).
+    fn stats(theta: &[f64], data: &WeightedSummary, table: Option<&TimeTable>) -> LogLikStats {
+        let Some(tab) = table else {
+            return sum_stats(data, 4, |b| BetaGeo::partial(theta, b));
+        };
+        let al = theta[1];
+        let ln_t: Vec<f64> = tab.values.iter().map(|v| (al + v).ln()).collect();
+        let inv_t: Vec<f64> = tab.values.iter().map(|v| 1.0 / (al + v)).collect();
+        sum_ranges(data.len(), 4, |rg| {
+            let (it, itx) = (&tab.idx_t[rg.clone()], &tab.idx_tx[rg.clone()]);
+            BetaGeo::partial_impl(theta, data.slice(rg), |i| {
+                let (j, k) = (it[i] as usize, itx[i] as usize);
+                (ln_t[j], inv_t[j], ln_t[k], inv_t[k])
+            })
+        })
     }
 
     /// Total log-likelihood of a summary (in the model's unit) at the fitted parameters.
@@ -297,10 +390,19 @@ impl TransactionModel for BetaGeo {
         t_x: f64,
         big_t: f64,
     ) -> Result<f64> {
-        check_time("t", t)?;
+        Ok(self.conditional_expected_purchases_path(&[t], x, t_x, big_t)?[0])
+    }
+
+    fn conditional_expected_purchases_path(
+        &self,
+        ts: &[f64],
+        x: f64,
+        t_x: f64,
+        big_t: f64,
+    ) -> Result<Vec<f64>> {
         let (r, al, a, b) = (self.r, self.alpha, self.a, self.b);
-        if t == 0.0 {
-            return Ok(0.0);
+        for &t in ts {
+            check_time("t", t)?;
         }
         if (a - 1.0).abs() < 1e-12 {
             return Err(SegError::Numerical {
@@ -308,22 +410,31 @@ impl TransactionModel for BetaGeo {
                 reason: "a = 1 makes the closed form singular".into(),
             });
         }
-        let (lh, sh) = ln_hyp2f1(r + x, b + x, a + b + x - 1.0, t / (al + big_t + t))?;
-        let e = lh + (r + x) * ((al + big_t) / (al + t + big_t)).ln();
-        let second = if sh > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
-        let numerator = (a + b + x - 1.0) / (a - 1.0) * second;
-        let ln_den = if x > 0.0 {
-            log_add_exp(
-                0.0,
-                (a / (b + x - 1.0)).ln() + (r + x) * ((al + big_t) / (al + t_x)).ln(),
-            )
-        } else {
-            0.0
-        };
-        finite(
-            "BetaGeo conditional expected purchases",
-            numerator * (-ln_den).exp(),
-        )
+        let zs: Vec<f64> = ts.iter().map(|t| t / (al + big_t + t)).collect();
+        let hyps = ln_hyp2f1_many(r + x, b + x, a + b + x - 1.0, &zs)?;
+        ts.iter()
+            .zip(hyps)
+            .map(|(&t, (lh, sh))| {
+                if t == 0.0 {
+                    return Ok(0.0);
+                }
+                let e = lh + (r + x) * ((al + big_t) / (al + t + big_t)).ln();
+                let second = if sh > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
+                let numerator = (a + b + x - 1.0) / (a - 1.0) * second;
+                let ln_den = if x > 0.0 {
+                    log_add_exp(
+                        0.0,
+                        (a / (b + x - 1.0)).ln() + (r + x) * ((al + big_t) / (al + t_x)).ln(),
+                    )
+                } else {
+                    0.0
+                };
+                finite(
+                    "BetaGeo conditional expected purchases",
+                    numerator * (-ln_den).exp(),
+                )
+            })
+            .collect()
     }
 
     fn p_alive_one(&self, x: f64, t_x: f64, big_t: f64) -> Result<f64> {

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use super::beta_geo::{check_positive, default_rate_init, unfitted_report};
 use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_stats};
-use super::special::{digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sum_exp};
+use super::special::{
+    digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_hyp2f1_many, log_add_exp, log_sum_exp,
+};
 use super::summary::{RfmSummary, SummaryBatch, WeightedSummary};
 use super::transaction::{TransactionModel, check_time, finite};
 use crate::data::TimeUnit;
@@ -58,9 +60,12 @@ impl ModifiedBetaGeoParams {
     /// Fits the model on an already weighted summary.
     ///
     /// ```
-    /// # use segcore::clv::{ModifiedBetaGeo, WeightedSummary}; use segcore::data::TimeUnit;
-    /// let w = WeightedSummary::new(vec![0.0, 2.0, 5.0], vec![0.0, 4.0, 9.0], vec![10.0; 3],
-    ///                              vec![50.0, 20.0, 5.0], TimeUnit::Weeks).unwrap();
+    /// use segcore::clv::{BetaGeo, ModifiedBetaGeo};
+    /// use segcore::clv::simulate::{simulate_beta_geo, SimulationOptions};
+    /// use segcore::data::TimeUnit;
+    /// let truth = BetaGeo::from_params(0.25, 4.0, 0.8, 2.5, TimeUnit::Weeks).unwrap();
+    /// let opts = SimulationOptions { whole_units: true, ..Default::default() };
+    /// let w = simulate_beta_geo(&truth, &[52.0; 2000], &opts).unwrap().compress();
     /// assert!(ModifiedBetaGeo::params().fit_weighted(&w).is_ok());
     /// ```
     pub fn fit_weighted(&self, data: &WeightedSummary) -> Result<ModifiedBetaGeo> {
@@ -268,10 +273,19 @@ impl TransactionModel for ModifiedBetaGeo {
         t_x: f64,
         big_t: f64,
     ) -> Result<f64> {
-        check_time("t", t)?;
+        Ok(self.conditional_expected_purchases_path(&[t], x, t_x, big_t)?[0])
+    }
+
+    fn conditional_expected_purchases_path(
+        &self,
+        ts: &[f64],
+        x: f64,
+        t_x: f64,
+        big_t: f64,
+    ) -> Result<Vec<f64>> {
         let (r, al, a, b) = (self.r, self.alpha, self.a, self.b);
-        if t == 0.0 {
-            return Ok(0.0);
+        for &t in ts {
+            check_time("t", t)?;
         }
         if (a - 1.0).abs() < 1e-12 {
             return Err(SegError::Numerical {
@@ -279,18 +293,27 @@ impl TransactionModel for ModifiedBetaGeo {
                 reason: "a = 1 makes the closed form singular".into(),
             });
         }
-        let (lh, sh) = ln_hyp2f1(r + x, b + x + 1.0, a + b + x, t / (al + big_t + t))?;
-        let e = lh + (r + x) * ((al + big_t) / (al + t + big_t)).ln();
-        let second = if sh > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
-        let numerator = (a + b + x) / (a - 1.0) * second;
-        let ln_den = log_add_exp(
-            0.0,
-            (a / (b + x)).ln() + (r + x) * ((al + big_t) / (al + t_x)).ln(),
-        );
-        finite(
-            "ModifiedBetaGeo conditional expected purchases",
-            numerator * (-ln_den).exp(),
-        )
+        let zs: Vec<f64> = ts.iter().map(|t| t / (al + big_t + t)).collect();
+        let hyps = ln_hyp2f1_many(r + x, b + x + 1.0, a + b + x, &zs)?;
+        ts.iter()
+            .zip(hyps)
+            .map(|(&t, (lh, sh))| {
+                if t == 0.0 {
+                    return Ok(0.0);
+                }
+                let e = lh + (r + x) * ((al + big_t) / (al + t + big_t)).ln();
+                let second = if sh > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
+                let numerator = (a + b + x) / (a - 1.0) * second;
+                let ln_den = log_add_exp(
+                    0.0,
+                    (a / (b + x)).ln() + (r + x) * ((al + big_t) / (al + t_x)).ln(),
+                );
+                finite(
+                    "ModifiedBetaGeo conditional expected purchases",
+                    numerator * (-ln_den).exp(),
+                )
+            })
+            .collect()
     }
 
     fn p_alive_one(&self, x: f64, t_x: f64, big_t: f64) -> Result<f64> {

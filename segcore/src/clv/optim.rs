@@ -108,6 +108,42 @@ where
     total
 }
 
+/// Distinct values of the `t` and `t_x` columns of a weighted summary with, per row, the
+/// index of its values; lets a likelihood evaluate `ln(α + t)` once per distinct time.
+pub(crate) struct TimeTable {
+    pub values: Vec<f64>,
+    pub idx_t: Vec<u32>,
+    pub idx_tx: Vec<u32>,
+}
+
+impl TimeTable {
+    /// `None` when the times are nearly all distinct (a table would not pay off).
+    pub(crate) fn build(data: &WeightedSummary) -> Option<TimeTable> {
+        let mut seen: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
+        let mut values = Vec::new();
+        let limit = data.len() / 4 + 16;
+        let mut idx = |v: f64| -> Option<u32> {
+            let n = seen.len() as u32;
+            let j = *seen.entry((v + 0.0).to_bits()).or_insert(n);
+            if j == n {
+                values.push(v);
+            }
+            (values.len() <= limit).then_some(j)
+        };
+        let mut idx_t = Vec::with_capacity(data.len());
+        let mut idx_tx = Vec::with_capacity(data.len());
+        for i in 0..data.len() {
+            idx_t.push(idx(data.t[i])?);
+            idx_tx.push(idx(data.t_x[i])?);
+        }
+        Some(TimeTable {
+            values,
+            idx_t,
+            idx_tx,
+        })
+    }
+}
+
 /// Settings of the optimiser, shared by the model builders.
 ///
 /// ```
@@ -198,6 +234,22 @@ pub(crate) fn fit_mle<F>(
 where
     F: Fn(&[f64]) -> Result<LogLikStats>,
 {
+    fit_mle_from(model, init, settings, eval, false)
+}
+
+/// [`fit_mle`]; with `hessian_start` (for a start near the optimum, e.g. from a subsample
+/// fit) the BFGS inverse-Hessian approximation starts from the inverse of a
+/// finite-difference Hessian at the start (identity if that is not positive definite).
+pub(crate) fn fit_mle_from<F>(
+    model: &str,
+    init: &[f64],
+    settings: &OptimSettings,
+    eval: F,
+    hessian_start: bool,
+) -> Result<MleFit>
+where
+    F: Fn(&[f64]) -> Result<LogLikStats>,
+{
     settings.validate()?;
     let p = init.len();
     if let Some(v) = init.iter().find(|v| !(v.is_finite() && **v > 0.0)) {
@@ -242,10 +294,38 @@ where
     for i in 0..p {
         h[i * p + i] = 1.0;
     }
+    let mut first = true;
+    if hessian_start {
+        let hstep = 1e-5;
+        let mut hess = vec![0.0; p * p];
+        let mut ok = true;
+        for j in 0..p {
+            let mut uj = u.clone();
+            uj[j] += hstep;
+            match objective(&uj)? {
+                Some((_, gj)) => {
+                    for i in 0..p {
+                        hess[i * p + j] = (gj[i] - g[i]) / hstep;
+                    }
+                }
+                None => ok = false,
+            }
+        }
+        for i in 0..p {
+            for j in 0..i {
+                let m = 0.5 * (hess[i * p + j] + hess[j * p + i]);
+                hess[i * p + j] = m;
+                hess[j * p + i] = m;
+            }
+        }
+        if let Some(inv) = ok.then(|| invert_spd(&hess, p)).flatten() {
+            h = inv;
+            first = false;
+        }
+    }
     let mut iterations = 0;
     let mut converged = inf_norm(&g) < settings.tol;
     let mut message = String::from("gradient below tolerance");
-    let mut first = true;
     let mut stalled = 0;
     while !converged && iterations < settings.max_iter {
         iterations += 1;
@@ -351,7 +431,7 @@ where
         });
     }
     let stats = eval(&params)?;
-    let standard_errors = standard_errors(&params, &eval);
+    let standard_errors = standard_errors(&params, &stats.grad, &eval);
     let _ = f;
     Ok(MleFit {
         params,
@@ -367,24 +447,21 @@ where
 }
 
 /// Standard errors from the inverse of the Hessian of the total negative log-likelihood
-/// (natural scale), the Hessian taken by central differences of the analytic gradient.
-/// `None` when the Hessian is not positive definite.
-fn standard_errors<F>(theta: &[f64], eval: &F) -> Option<Vec<f64>>
+/// (natural scale), the Hessian taken by forward differences of the analytic gradient `g0`
+/// at the optimum (then symmetrised). `None` when the Hessian is not positive definite.
+fn standard_errors<F>(theta: &[f64], g0: &[f64], eval: &F) -> Option<Vec<f64>>
 where
     F: Fn(&[f64]) -> Result<LogLikStats>,
 {
     let p = theta.len();
     let mut hess = vec![0.0; p * p];
     for j in 0..p {
-        let hj = 1e-5 * theta[j];
+        let hj = 1e-6 * theta[j];
         let mut up = theta.to_vec();
-        let mut dn = theta.to_vec();
         up[j] += hj;
-        dn[j] -= hj;
         let gu = eval(&up).ok()?;
-        let gd = eval(&dn).ok()?;
         for i in 0..p {
-            hess[i * p + j] = -(gu.grad[i] - gd.grad[i]) / (2.0 * hj);
+            hess[i * p + j] = -(gu.grad[i] - g0[i]) / hj;
         }
     }
     for i in 0..p {

@@ -12,10 +12,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::beta_geo::{check_positive, default_rate_init, unfitted_report};
-use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_stats};
+use super::beta_geo::{
+    WARM_START_ROWS, check_positive, default_rate_init, subsample, unfitted_report,
+};
+use super::optim::{
+    FitReport, LogLikStats, OptimSettings, TimeTable, fit_mle_from, sum_ranges, sum_stats,
+};
 use super::special::{
-    digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_hyp2f1_a1_grad, log_add_exp, log_sub_exp, log_sum_exp,
+    A1Series, digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp, log_sum_exp,
 };
 use super::summary::{RfmSummary, SummaryBatch, WeightedSummary};
 use super::transaction::{TransactionModel, check_time, finite};
@@ -73,14 +77,35 @@ impl ParetoNbdParams {
                 what: "summary".into(),
             });
         }
-        let init = self.initial.unwrap_or_else(|| {
+        let mut init = self.initial.unwrap_or_else(|| {
             let [_, alpha] = default_rate_init(data);
             [1.0, alpha, 1.0, alpha]
         });
-        let fit = fit_mle("ParetoNbd", &init, &self.settings, |th| {
-            let parts = sum_stats_result(data, th)?;
-            Ok(parts)
-        })?;
+        let mut warm = false;
+        if self.initial.is_none() {
+            // large data: start from a rough fit on a systematic subsample
+            if let Some(sub) = subsample(data, WARM_START_ROWS / 2) {
+                let rough = ParetoNbdParams {
+                    settings: OptimSettings {
+                        tol: 1e-5,
+                        ..self.settings.clone()
+                    },
+                    initial: Some(init),
+                };
+                if let Ok(m) = rough.fit_weighted(&sub) {
+                    init = [m.r, m.alpha, m.s, m.beta];
+                    warm = true;
+                }
+            }
+        }
+        let table = TimeTable::build(data);
+        let fit = fit_mle_from(
+            "ParetoNbd",
+            &init,
+            &self.settings,
+            |th| ParetoNbd::stats(th, data, table.as_ref()),
+            warm,
+        )?;
         let p = &fit.params;
         Ok(ParetoNbd {
             r: p[0],
@@ -148,39 +173,68 @@ impl ModelKind for ParetoNbd {
     }
 }
 
+/// The 2F1 series of the A0 term for frequency `x` (shared by all rows with that `x`).
+fn a0_series(th: &[f64], x: f64) -> Result<A1Series> {
+    let (r, al, s, be) = (th[0], th[1], th[2], th[3]);
+    let bb = if al >= be { s + 1.0 } else { r + x };
+    A1Series::new(r + s + x, bb)
+}
+
 /// `ln A0` of the Pareto/NBD likelihood and the gradient of `s/(r+s+x) * A0` pieces:
 /// returns `(l1, l2, g1, g2)` where `A0 = e^{l1} - e^{l2}` and `g_k` are the gradients of
 /// `l_k` with respect to `(r, alpha, s, beta)`.
 #[allow(clippy::type_complexity)]
-fn a0_terms(th: &[f64], x: f64, tx: f64, tt: f64) -> Result<(f64, f64, [f64; 4], [f64; 4])> {
+fn a0_terms(
+    th: &[f64],
+    x: f64,
+    tm: &[f64; 8],
+    series: &mut A1Series,
+) -> Result<(f64, f64, [f64; 4], [f64; 4])> {
     let (r, al, s, be) = (th[0], th[1], th[2], th[3]);
     let a = r + s + x;
     let alpha_ge = al >= be;
-    let (m, mn, bb) = if alpha_ge {
-        (al, be, s + 1.0)
+    // the series must be the one of a0_series(th, x): b = s + 1 or r + x by branch;
+    // m = max(alpha, beta); (ln(m + tau), 1/(m + tau)) for tau = t_x and T
+    let d = (al - be).abs();
+    let (m_tx, m_t) = if alpha_ge {
+        ((tm[4], tm[5]), (tm[0], tm[1]))
     } else {
-        (be, al, r + x)
+        ((tm[6], tm[7]), (tm[2], tm[3]))
     };
-    let term = |tau: f64| -> Result<(f64, [f64; 4])> {
-        let z = (m - mn) / (m + tau);
-        let (lf, fa, fb, fz) = ln_hyp2f1_a1_grad(a, bb, z)?;
-        let ln_mt = (m + tau).ln();
+    let mut term = |(ln_mt, inv): (f64, f64)| -> Result<(f64, [f64; 4])> {
+        let z = d * inv;
+        let (lf, fa, fb, fz) = series.eval(z)?;
         let l = lf - a * ln_mt;
         let mut g = [fa - ln_mt, 0.0, fa - ln_mt, 0.0];
+        // (min + tau) / (m + tau)^2 = (1 - z) / (m + tau)
         if alpha_ge {
             g[2] += fb;
-            g[1] += fz * (be + tau) / ((al + tau) * (al + tau)) - a / (al + tau);
-            g[3] += -fz / (al + tau);
+            g[1] += fz * (1.0 - z) * inv - a * inv;
+            g[3] -= fz * inv;
         } else {
             g[0] += fb;
-            g[3] += fz * (al + tau) / ((be + tau) * (be + tau)) - a / (be + tau);
-            g[1] += -fz / (be + tau);
+            g[3] += fz * (1.0 - z) * inv - a * inv;
+            g[1] -= fz * inv;
         }
         Ok((l, g))
     };
-    let (l1, g1) = term(tx)?;
-    let (l2, g2) = term(tt)?;
+    let (l1, g1) = term(m_tx)?;
+    let (l2, g2) = term(m_t)?;
     Ok((l1, l2, g1, g2))
+}
+
+/// `[ln(α+T), 1/(α+T), ln(β+T), 1/(β+T), ln(α+t_x), 1/(α+t_x), ln(β+t_x), 1/(β+t_x)]`.
+fn direct_times(al: f64, be: f64, tx: f64, tt: f64) -> [f64; 8] {
+    [
+        (al + tt).ln(),
+        1.0 / (al + tt),
+        (be + tt).ln(),
+        1.0 / (be + tt),
+        (al + tx).ln(),
+        1.0 / (al + tx),
+        (be + tx).ln(),
+        1.0 / (be + tx),
+    ]
 }
 
 impl ParetoNbd {
@@ -235,37 +289,53 @@ impl ParetoNbd {
     /// assert!(s.loglik < 0.0);
     /// ```
     pub fn partial(theta: &[f64], batch: SummaryBatch<'_>) -> Result<LogLikStats> {
+        let (al, be) = (theta[1], theta[3]);
+        Self::partial_impl(theta, batch, |i| {
+            direct_times(al, be, batch.t_x[i], batch.t[i])
+        })
+    }
+
+    /// The batch likelihood with the per-row logs of `α + t`, `β + t` supplied by `times`
+    /// (looked up in a per-evaluation table during fits).
+    #[inline]
+    fn partial_impl<F>(theta: &[f64], batch: SummaryBatch<'_>, times: F) -> Result<LogLikStats>
+    where
+        F: Fn(usize) -> [f64; 8],
+    {
         let (r, al, s, be) = (theta[0], theta[1], theta[2], theta[3]);
         let mut out = LogLikStats::zero(4);
         let (lg_r, dg_r) = (ln_gamma(r), digamma(r));
         let (ln_al, ln_be, ln_s) = (al.ln(), be.ln(), s.ln());
         let mut last_x = f64::NAN;
-        let (mut a_part, mut da_r) = (0.0, 0.0);
+        let (mut a_part, mut da_r, mut pre, mut rsx) = (0.0, 0.0, 0.0, 0.0);
+        let mut series = a0_series(theta, 0.0)?;
         for i in 0..batch.len() {
-            let (x, tx, tt, w) = (batch.x[i], batch.t_x[i], batch.t[i], batch.weight[i]);
+            let (x, w) = (batch.x[i], batch.weight[i]);
             if x != last_x {
                 last_x = x;
                 a_part = ln_gamma(r + x) - lg_r + r * ln_al + s * ln_be;
                 da_r = digamma(r + x) - dg_r + ln_al;
+                series = a0_series(theta, x)?;
+                rsx = r + s + x;
+                pre = ln_s - rsx.ln();
             }
-            let rsx = r + s + x;
-            let (ln_at, ln_bt) = ((al + tt).ln(), (be + tt).ln());
+            let tm = times(i);
+            let (ln_at, inv_at, ln_bt, inv_bt) = (tm[0], tm[1], tm[2], tm[3]);
             let b1 = -(r + x) * ln_at - s * ln_bt;
-            let (l1, l2, g1, g2) = a0_terms(theta, x, tx, tt)?;
+            let (l1, l2, g1, g2) = a0_terms(theta, x, &tm, &mut series)?;
             let ln_a0 = log_sub_exp(l1, l2);
-            let pre = ln_s - rsx.ln();
             let b2 = pre + ln_a0;
             let lse = log_add_exp(b1, b2);
             let w1 = (b1 - lse).exp();
             let w2 = (b2 - lse).exp();
-            let (c1, c2) = ((pre + l1 - lse).exp(), (pre + l2 - lse).exp());
             let mut g = [
                 da_r - w1 * ln_at - w2 / rsx,
-                r / al - w1 * (r + x) / (al + tt),
+                r / al - w1 * (r + x) * inv_at,
                 ln_be - w1 * ln_bt + w2 * (1.0 / s - 1.0 / rsx),
-                s / be - w1 * s / (be + tt),
+                s / be - w1 * s * inv_bt,
             ];
             if ln_a0 > f64::NEG_INFINITY {
+                let (c1, c2) = ((pre + l1 - lse).exp(), (pre + l2 - lse).exp());
                 for k in 0..4 {
                     g[k] += c1 * g1[k] - c2 * g2[k];
                 }
@@ -275,13 +345,51 @@ impl ParetoNbd {
         Ok(out)
     }
 
+    /// Batch statistics over a whole summary, with a table of the distinct times when there
+    /// are few of them.
+    fn stats(
+        theta: &[f64],
+        data: &WeightedSummary,
+        table: Option<&TimeTable>,
+    ) -> Result<LogLikStats> {
+        let Some(tab) = table else {
+            return sum_stats_result(data, theta);
+        };
+        let (al, be) = (theta[1], theta[3]);
+        let per: Vec<[f64; 4]> = tab
+            .values
+            .iter()
+            .map(|v| [(al + v).ln(), 1.0 / (al + v), (be + v).ln(), 1.0 / (be + v)])
+            .collect();
+        let failed = std::sync::atomic::AtomicBool::new(false);
+        let s = sum_ranges(data.len(), 4, |rg| {
+            let (it, itx) = (&tab.idx_t[rg.clone()], &tab.idx_tx[rg.clone()]);
+            let res = ParetoNbd::partial_impl(theta, data.slice(rg), |i| {
+                let (p, q) = (&per[it[i] as usize], &per[itx[i] as usize]);
+                [p[0], p[1], p[2], p[3], q[0], q[1], q[2], q[3]]
+            });
+            res.unwrap_or_else(|_| {
+                failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                LogLikStats::zero(4)
+            })
+        });
+        if failed.load(std::sync::atomic::Ordering::Relaxed) || !s.loglik.is_finite() {
+            return Err(SegError::Numerical {
+                context: "ParetoNbd log-likelihood".into(),
+                reason: "hypergeometric series failed".into(),
+            });
+        }
+        Ok(s)
+    }
+
     /// Per-customer log-likelihood (also valid at `T = 0`, where it is 0).
     fn ln_lik(&self, x: f64, tx: f64, tt: f64) -> Result<f64> {
         let (r, al, s, be) = (self.r, self.alpha, self.s, self.beta);
         let th = self.to_vec();
         let a_part = ln_gamma(r + x) - ln_gamma(r) + r * al.ln() + s * be.ln();
         let b1 = -(r + x) * (al + tt).ln() - s * (be + tt).ln();
-        let (l1, l2, _, _) = a0_terms(&th, x, tx, tt)?;
+        let tm = direct_times(al, be, tx, tt);
+        let (l1, l2, _, _) = a0_terms(&th, x, &tm, &mut a0_series(&th, x)?)?;
         let b2 = s.ln() - (r + s + x).ln() + log_sub_exp(l1, l2);
         Ok(a_part + log_add_exp(b1, b2))
     }
@@ -409,7 +517,9 @@ impl TransactionModel for ParetoNbd {
 
     fn p_alive_one(&self, x: f64, t_x: f64, big_t: f64) -> Result<f64> {
         let (r, al, s, be) = (self.r, self.alpha, self.s, self.beta);
-        let (l1, l2, _, _) = a0_terms(&self.to_vec(), x, t_x, big_t)?;
+        let th = self.to_vec();
+        let tm = direct_times(al, be, t_x, big_t);
+        let (l1, l2, _, _) = a0_terms(&th, x, &tm, &mut a0_series(&th, x)?)?;
         let ln_a0 = log_sub_exp(l1, l2);
         let z =
             s.ln() - (r + s + x).ln() + (r + x) * (al + big_t).ln() + s * (be + big_t).ln() + ln_a0;

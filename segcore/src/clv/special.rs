@@ -200,6 +200,108 @@ pub fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Result<(f64, f64)> {
     }
 }
 
+/// [`ln_hyp2f1`] at several `z` with the same `a, b, c`, sharing the series coefficients
+/// (used for the monthly steps of a CLV). Returns `(ln |F|, sign)` per `z`.
+///
+/// ```
+/// use segcore::clv::special::{ln_hyp2f1, ln_hyp2f1_many};
+/// let many = ln_hyp2f1_many(2.3, 5.1, 4.2, &[0.1, 0.5, 0.9]).unwrap();
+/// for (z, (l, s)) in [0.1, 0.5, 0.9].iter().zip(&many) {
+///     let (l1, s1) = ln_hyp2f1(2.3, 5.1, 4.2, *z).unwrap();
+///     assert!((l - l1).abs() < 1e-12 && *s == s1);
+/// }
+/// ```
+pub fn ln_hyp2f1_many(a: f64, b: f64, c: f64, zs: &[f64]) -> Result<Vec<(f64, f64)>> {
+    for &z in zs {
+        // validates arguments the same way as the single version
+        if !((0.0..1.0).contains(&z) && a.is_finite() && b.is_finite() && c.is_finite()) {
+            return ln_hyp2f1(a, b, c, z).map(|v| vec![v]);
+        }
+    }
+    if c <= 0.0 && c == c.floor() {
+        return ln_hyp2f1(a, b, c, 0.5).map(|v| vec![v]);
+    }
+    let (ca, cb) = (c - a, c - b);
+    let euler = ca.abs() + cb.abs() < a.abs() + b.abs();
+    let (sa, sb) = if euler { (ca, cb) } else { (a, b) };
+    const BIG: f64 = 1e280;
+    let n = zs.len();
+    let zmax = zs.iter().copied().fold(0.0, f64::max);
+    // z in ascending order: smaller z converge first and drop out of the loop
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&i, &j| zs[i].total_cmp(&zs[j]));
+    let zo: Vec<f64> = order.iter().map(|&i| zs[i]).collect();
+    let mut coef = 1.0;
+    let mut ln_scale = 0.0;
+    let mut pw = vec![1.0; n];
+    let mut so = vec![1.0; n];
+    let mut lo = 0;
+    let mut converged = n == 0;
+    for k in 0..HYP2F1_MAX_TERMS {
+        if converged {
+            break;
+        }
+        let kf = k as f64;
+        let ratio = (sa + kf) * (sb + kf) / ((c + kf) * (kf + 1.0));
+        coef *= ratio;
+        if coef == 0.0 {
+            converged = true;
+            break;
+        }
+        for i in lo..n {
+            pw[i] *= zo[i];
+            so[i] += coef * pw[i];
+        }
+        while lo < n {
+            let rz = ratio.abs() * zo[lo];
+            let term = coef * pw[lo];
+            if rz < 1.0 && term.abs() <= 1e-17 * so[lo].abs() * (1.0 - rz) {
+                lo += 1;
+            } else {
+                break;
+            }
+        }
+        converged = lo == n;
+        if coef.abs() > BIG || so.iter().any(|s| s.abs() > BIG) {
+            coef /= BIG;
+            for s in so.iter_mut() {
+                *s /= BIG;
+            }
+            ln_scale += BIG.ln();
+        }
+        if !coef.is_finite() {
+            break;
+        }
+    }
+    let mut sum = vec![0.0; n];
+    for (p, &i) in order.iter().enumerate() {
+        sum[i] = so[p];
+    }
+    if !converged {
+        return Err(SegError::Numerical {
+            context: "hyp2f1".into(),
+            reason: format!("series did not converge for a={a}, b={b}, c={c}, z={zmax}"),
+        });
+    }
+    Ok(zs
+        .iter()
+        .zip(&sum)
+        .map(|(&z, &s)| {
+            let l = if s == 0.0 {
+                f64::NEG_INFINITY
+            } else {
+                s.abs().ln() + ln_scale
+            };
+            let l = if euler && z > 0.0 {
+                l + (c - a - b) * (-z).ln_1p()
+            } else {
+                l
+            };
+            (l, if s < 0.0 { -1.0 } else { 1.0 })
+        })
+        .collect())
+}
+
 /// Sums the power series of 2F1 with scaling; returns (ln|F|, sign).
 fn hyp_series(a: f64, b: f64, c: f64, z: f64) -> Result<(f64, f64)> {
     const BIG: f64 = 1e280;
@@ -257,56 +359,102 @@ pub const HYP2F1_GRAD_MAX_TERMS: usize = 20_000;
 /// assert!((v - w).abs() < 1e-13);
 /// ```
 pub fn ln_hyp2f1_a1_grad(a: f64, b: f64, z: f64) -> Result<(f64, f64, f64, f64)> {
-    if !(a > 0.0 && b > 0.0 && (0.0..1.0).contains(&z)) {
-        return Err(SegError::Numerical {
-            context: "hyp2f1".into(),
-            reason: format!(
-                "2F1(a, b; a+1; z) needs a, b > 0 and 0 <= z < 1 (a={a}, b={b}, z={z})"
-            ),
-        });
-    }
-    // G = sum_k (bp)_k / (c)_k z^k with bp = a + 1 - b, c = a + 1.
-    let bp = a + 1.0 - b;
-    let c = a + 1.0;
-    let mut term = 1.0;
-    let mut g = 1.0;
-    let (mut sbp, mut sc) = (0.0, 0.0); // running sums of 1/(bp+j), 1/(c+j)
-    let (mut d_bp, mut d_c, mut d_z) = (0.0, 0.0, 0.0); // sums of term * dlog(term)
-    let mut converged = false;
-    for k in 0..HYP2F1_GRAD_MAX_TERMS {
-        let kf = k as f64;
-        let ratio = (bp + kf) / (c + kf) * z;
-        sbp += 1.0 / (bp + kf);
-        sc += 1.0 / (c + kf);
-        term *= ratio;
-        if term == 0.0 {
-            converged = true;
-            break;
+    A1Series::new(a, b)?.eval(z)
+}
+
+/// The series of `2F1(a, b; a + 1; z)` (Euler form) for fixed `a, b`, with its coefficients
+/// and derivative sums kept so that many `z` (all rows of one frequency) share them.
+pub(crate) struct A1Series {
+    b: f64,
+    bp: f64,
+    c: f64,
+    coef: Vec<f64>,
+    sbp: Vec<f64>,
+    sc: Vec<f64>,
+    ratio: Vec<f64>,
+}
+
+impl A1Series {
+    pub(crate) fn new(a: f64, b: f64) -> Result<Self> {
+        if !(a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite()) {
+            return Err(SegError::Numerical {
+                context: "hyp2f1".into(),
+                reason: format!("2F1(a, b; a+1; z) needs finite a, b > 0 (a={a}, b={b})"),
+            });
         }
-        g += term;
-        d_bp += term * sbp;
-        d_c -= term * sc;
-        d_z += term * (kf + 1.0);
-        if ratio < 1.0 && term <= 1e-17 * g * (1.0 - ratio) {
-            converged = true;
-            break;
+        Ok(A1Series {
+            b,
+            bp: a + 1.0 - b,
+            c: a + 1.0,
+            coef: Vec::new(),
+            sbp: Vec::new(),
+            sc: Vec::new(),
+            ratio: Vec::new(),
+        })
+    }
+
+    fn extend(&mut self) {
+        let k = self.coef.len() as f64;
+        let r = (self.bp + k) / (self.c + k);
+        let prev = self.coef.last().copied().unwrap_or(1.0);
+        let (pb, pc) = (
+            self.sbp.last().copied().unwrap_or(0.0),
+            self.sc.last().copied().unwrap_or(0.0),
+        );
+        self.ratio.push(r);
+        self.coef.push(prev * r);
+        self.sbp.push(pb + 1.0 / (self.bp + k));
+        self.sc.push(pc + 1.0 / (self.c + k));
+    }
+
+    /// `(ln F, ∂ ln F/∂a, ∂ ln F/∂b, ∂ ln F/∂z)` at `z`.
+    pub(crate) fn eval(&mut self, z: f64) -> Result<(f64, f64, f64, f64)> {
+        if !(0.0..1.0).contains(&z) {
+            return Err(SegError::Numerical {
+                context: "hyp2f1".into(),
+                reason: format!("2F1(a, b; a+1; z) needs 0 <= z < 1, got {z}"),
+            });
         }
+        let (bp, c, b) = (self.bp, self.c, self.b);
+        let mut zk = 1.0;
+        let mut g = 1.0;
+        let (mut d_bp, mut d_c, mut d_z) = (0.0, 0.0, 0.0);
+        let mut converged = false;
+        for k in 0..HYP2F1_GRAD_MAX_TERMS {
+            if k == self.coef.len() {
+                self.extend();
+            }
+            zk *= z;
+            let term = self.coef[k] * zk;
+            if term == 0.0 {
+                converged = true;
+                break;
+            }
+            g += term;
+            d_bp += term * self.sbp[k];
+            d_c -= term * self.sc[k];
+            d_z += term * (k as f64 + 1.0);
+            let rz = self.ratio[k] * z;
+            if rz < 1.0 && term <= 1e-17 * g * (1.0 - rz) {
+                converged = true;
+                break;
+            }
+        }
+        if !converged || !g.is_finite() {
+            return Err(SegError::Numerical {
+                context: "hyp2f1".into(),
+                reason: format!("series did not converge for a={}, b={b}, z={z}", c - 1.0),
+            });
+        }
+        let ln_g = g.ln();
+        let (g_bp, g_c) = (d_bp / g, d_c / g);
+        let g_z = if z > 0.0 { d_z / (g * z) } else { bp / c };
+        let ln_f = (1.0 - b) * (-z).ln_1p() + ln_g;
+        let da = g_bp + g_c;
+        let db = -(-z).ln_1p() - g_bp;
+        let dz = (b - 1.0) / (1.0 - z) + g_z;
+        Ok((ln_f, da, db, dz))
     }
-    if !converged || !g.is_finite() {
-        return Err(SegError::Numerical {
-            context: "hyp2f1".into(),
-            reason: format!("series did not converge for a={a}, b={b}, z={z}"),
-        });
-    }
-    let ln_g = g.ln();
-    let (g_bp, g_c) = (d_bp / g, d_c / g);
-    let g_z = if z > 0.0 { d_z / (g * z) } else { bp / c };
-    let ln_f = (1.0 - b) * (-z).ln_1p() + ln_g;
-    // bp = a + 1 - b, c = a + 1
-    let da = g_bp + g_c;
-    let db = -(-z).ln_1p() - g_bp;
-    let dz = (b - 1.0) / (1.0 - z) + g_z;
-    Ok((ln_f, da, db, dz))
 }
 
 #[cfg(test)]

@@ -293,13 +293,67 @@ impl WeightedSummary {
     }
 
     fn from_rows(x: &[f64], t_x: &[f64], t: &[f64], w: Option<&[f64]>, unit: TimeUnit) -> Self {
-        let mut idx: Vec<usize> = (0..x.len()).collect();
-        idx.sort_unstable_by(|&i, &j| {
+        if let Some(out) = Self::from_integer_rows(x, t_x, t, w, unit) {
+            return out;
+        }
+        // hash to unique rows (weights summed in row order), then sort only the unique rows
+        let mut seen: rustc_hash::FxHashMap<[u64; 3], u32> = rustc_hash::FxHashMap::default();
+        let mut first: Vec<usize> = Vec::new();
+        let mut weight: Vec<f64> = Vec::new();
+        for i in 0..x.len() {
+            let key = [
+                (x[i] + 0.0).to_bits(),
+                (t_x[i] + 0.0).to_bits(),
+                (t[i] + 0.0).to_bits(),
+            ];
+            let wi = w.map_or(1.0, |w| w[i]);
+            match seen.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => weight[*e.get() as usize] += wi,
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(first.len() as u32);
+                    first.push(i);
+                    weight.push(wi);
+                }
+            }
+        }
+        let mut order: Vec<usize> = (0..first.len()).collect();
+        order.sort_unstable_by(|&p, &q| {
+            let (i, j) = (first[p], first[q]);
             x[i].total_cmp(&x[j])
                 .then(t_x[i].total_cmp(&t_x[j]))
                 .then(t[i].total_cmp(&t[j]))
-                .then(i.cmp(&j))
         });
+        WeightedSummary {
+            unit,
+            x: order.iter().map(|&p| x[first[p]] + 0.0).collect(),
+            t_x: order.iter().map(|&p| t_x[first[p]] + 0.0).collect(),
+            t: order.iter().map(|&p| t[first[p]] + 0.0).collect(),
+            weight: order.iter().map(|&p| weight[p]).collect(),
+        }
+    }
+
+    /// Fast path for whole-number rows (below 2^21 each, as in summaries in whole days or
+    /// weeks): pack `(x, t_x, T)` into one `u64`, sort in parallel, merge runs.
+    fn from_integer_rows(
+        x: &[f64],
+        t_x: &[f64],
+        t: &[f64],
+        w: Option<&[f64]>,
+        unit: TimeUnit,
+    ) -> Option<Self> {
+        use rayon::prelude::*;
+        const LIM: f64 = (1u64 << 21) as f64;
+        let ok = |v: f64| (0.0..LIM).contains(&v) && v == v.floor();
+        if x.len() > u32::MAX as usize {
+            return None;
+        }
+        let key_of = |i: usize| -> Option<u64> {
+            let (a, b, c) = (x[i], t_x[i], t[i]);
+            let key = ((a as u64) << 42) | ((b as u64) << 21) | c as u64;
+            (ok(a) && ok(b) && ok(c)).then_some(key)
+        };
+        // with unit weights the keys alone suffice; otherwise the row index orders the
+        // weights of equal keys so that their sum does not depend on the sort
         let mut out = WeightedSummary {
             unit,
             x: Vec::new(),
@@ -307,19 +361,40 @@ impl WeightedSummary {
             t: Vec::new(),
             weight: Vec::new(),
         };
-        for i in idx {
-            let wi = w.map_or(1.0, |w| w[i]);
-            let n = out.x.len();
-            if n > 0 && out.x[n - 1] == x[i] && out.t_x[n - 1] == t_x[i] && out.t[n - 1] == t[i] {
-                out.weight[n - 1] += wi;
+        let mut last = None;
+        let mut push = |k: u64, wi: f64| {
+            if last == Some(k) {
+                if let Some(v) = out.weight.last_mut() {
+                    *v += wi;
+                }
             } else {
-                out.x.push(x[i]);
-                out.t_x.push(t_x[i]);
-                out.t.push(t[i]);
+                last = Some(k);
+                out.x.push((k >> 42) as f64);
+                out.t_x.push(((k >> 21) & ((1 << 21) - 1)) as f64);
+                out.t.push((k & ((1 << 21) - 1)) as f64);
                 out.weight.push(wi);
             }
+        };
+        if let Some(w) = w {
+            let mut keys = (0..x.len())
+                .into_par_iter()
+                .map(|i| key_of(i).map(|k| (k, i as u32)))
+                .collect::<Option<Vec<_>>>()?;
+            keys.par_sort_unstable();
+            for (k, i) in keys {
+                push(k, w[i as usize]);
+            }
+        } else {
+            let mut keys = (0..x.len())
+                .into_par_iter()
+                .map(key_of)
+                .collect::<Option<Vec<u64>>>()?;
+            keys.par_sort_unstable();
+            for k in keys {
+                push(k, 1.0);
+            }
         }
-        out
+        Some(out)
     }
 
     /// Number of unique rows.
@@ -371,6 +446,22 @@ impl WeightedSummary {
         }
     }
 
+    /// Rows `range` as a batch.
+    ///
+    /// ```
+    /// # use segcore::clv::WeightedSummary; use segcore::data::TimeUnit;
+    /// let w = WeightedSummary::new(vec![1.0, 2.0], vec![1.0; 2], vec![6.0; 2], vec![1.0; 2], TimeUnit::Days).unwrap();
+    /// assert_eq!(w.slice(1..2).x, &[2.0]);
+    /// ```
+    pub fn slice(&self, range: std::ops::Range<usize>) -> SummaryBatch<'_> {
+        SummaryBatch {
+            x: &self.x[range.clone()],
+            t_x: &self.t_x[range.clone()],
+            t: &self.t[range.clone()],
+            weight: &self.weight[range],
+        }
+    }
+
     /// Consecutive batches of at most `size` rows (at least 1), in row order.
     ///
     /// ```
@@ -390,5 +481,85 @@ impl WeightedSummary {
                 weight: &self.weight[lo..hi],
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_and_general_compression_agree() {
+        let x = [2.0, 0.0, 2.0, 1.0, 0.0, 2.0, 1.0];
+        let tx = [5.0, 0.0, 5.0, 3.0, 0.0, 4.0, 3.0];
+        let t = [9.0, 9.0, 9.0, 9.0, 8.0, 9.0, 9.0];
+        let w = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+        let fast =
+            WeightedSummary::from_integer_rows(&x, &tx, &t, Some(&w), TimeUnit::Days).unwrap();
+        // shift by a non-integer to force the hashed path, then shift back
+        let h = 0.5;
+        let xs: Vec<f64> = x.iter().map(|v| v + h).collect();
+        let slow = WeightedSummary::from_rows(&xs, &tx, &t, Some(&w), TimeUnit::Days);
+        assert!(
+            WeightedSummary::from_integer_rows(&xs, &tx, &t, Some(&w), TimeUnit::Days).is_none()
+        );
+        assert_eq!(fast.x, vec![0.0, 0.0, 1.0, 2.0, 2.0]);
+        assert_eq!(fast.t_x, vec![0.0, 0.0, 3.0, 4.0, 5.0]);
+        assert_eq!(fast.t, vec![8.0, 9.0, 9.0, 9.0, 9.0]);
+        assert_eq!(fast.weight, vec![5.0, 2.0, 11.0, 6.0, 4.0]);
+        assert_eq!(slow.x.iter().map(|v| v - h).collect::<Vec<_>>(), fast.x);
+        assert_eq!(slow.t_x, fast.t_x);
+        assert_eq!(slow.t, fast.t);
+        assert_eq!(slow.weight, fast.weight);
+        // unit weights (the RfmSummary path) agree with explicit weights of 1
+        let r = RfmSummary::new(
+            x.to_vec(),
+            tx.to_vec(),
+            t.to_vec(),
+            vec![0.0; 7],
+            TimeUnit::Days,
+        )
+        .unwrap();
+        let ones = WeightedSummary::new(
+            x.to_vec(),
+            tx.to_vec(),
+            t.to_vec(),
+            vec![1.0; 7],
+            TimeUnit::Days,
+        )
+        .unwrap();
+        assert_eq!(r.compress(), ones);
+        assert_eq!(ones.weight, vec![1.0, 1.0, 2.0, 1.0, 2.0]);
+    }
+
+    #[test]
+    fn errors_name_column_and_row() {
+        let e = RfmSummary::new(
+            vec![1.0, f64::NAN],
+            vec![0.0; 2],
+            vec![1.0; 2],
+            vec![0.0; 2],
+            TimeUnit::Days,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "column `frequency`, row 1: frequency must be a finite number >= 0, got NaN"
+        );
+        let e = RfmSummary::new(vec![1.0], vec![0.0], vec![0.0], vec![0.0], TimeUnit::Days)
+            .unwrap_err();
+        assert!(e.to_string().starts_with("column `T`, row 0"));
+        let e = RfmSummary::new(vec![1.0], vec![0.0], vec![1.0], vec![-1.0], TimeUnit::Days)
+            .unwrap_err();
+        assert!(e.to_string().starts_with("column `monetary_value`, row 0"));
+        let e = RfmSummary::new(
+            vec![1.0],
+            vec![0.0],
+            vec![1.0, 2.0],
+            vec![1.0],
+            TimeUnit::Days,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "LENGTH_MISMATCH");
     }
 }

@@ -53,6 +53,47 @@ where
         .collect()
 }
 
+/// Unique `(x, t_x, T)` rows: the first row index of each unique row and, for every row,
+/// the position of its unique row. Scoring evaluates each unique row once.
+pub(crate) fn dedupe(frequency: &[f64], recency: &[f64], t: &[f64]) -> (Vec<usize>, Vec<u32>) {
+    let mut seen: rustc_hash::FxHashMap<[u64; 3], u32> = rustc_hash::FxHashMap::default();
+    let mut first = Vec::new();
+    let map = (0..frequency.len())
+        .map(|i| {
+            let key = [
+                (frequency[i] + 0.0).to_bits(),
+                (recency[i] + 0.0).to_bits(),
+                (t[i] + 0.0).to_bits(),
+            ];
+            *seen.entry(key).or_insert_with(|| {
+                first.push(i);
+                (first.len() - 1) as u32
+            })
+        })
+        .collect();
+    (first, map)
+}
+
+/// Like [`map_rfm`] but evaluates `f` once per unique `(x, t_x, T)` row.
+pub(crate) fn map_rfm_unique<F>(
+    frequency: &[f64],
+    recency: &[f64],
+    t: &[f64],
+    f: F,
+) -> Result<Vec<f64>>
+where
+    F: Fn(f64, f64, f64) -> Result<f64> + Sync,
+{
+    validate_rfm(frequency, recency, t)?;
+    let (first, map) = dedupe(frequency, recency, t);
+    let vals: Vec<f64> = first
+        .par_iter()
+        .with_min_len(256)
+        .map(|&i| f(frequency[i], recency[i], t[i]))
+        .collect::<Result<_>>()?;
+    Ok(map.iter().map(|&u| vals[u as usize]).collect())
+}
+
 /// Turns a non-finite prediction into an error instead of letting NaN through.
 pub(crate) fn finite(context: &str, v: f64) -> Result<f64> {
     if v.is_finite() {
@@ -110,6 +151,20 @@ pub trait TransactionModel: Sync {
     /// Infinite when `r + x ≤ 1` (the posterior mean does not exist).
     fn expected_time_to_next_purchase_one(&self, x: f64, t_x: f64, big_t: f64) -> Result<f64>;
 
+    /// [`Self::conditional_expected_purchases_one`] at several horizons `ts` for one
+    /// customer (models may share work across horizons).
+    fn conditional_expected_purchases_path(
+        &self,
+        ts: &[f64],
+        x: f64,
+        t_x: f64,
+        big_t: f64,
+    ) -> Result<Vec<f64>> {
+        ts.iter()
+            .map(|&t| self.conditional_expected_purchases_one(t, x, t_x, big_t))
+            .collect()
+    }
+
     /// Discounted expected residual transactions with continuous discount rate `delta` over
     /// an infinite horizon in closed form, when the model has one (Pareto/NBD).
     fn dert_closed_form(
@@ -132,7 +187,8 @@ pub trait TransactionModel: Sync {
             .collect()
     }
 
-    /// [`Self::conditional_expected_purchases_one`] for every customer, same `t` for all.
+    /// [`Self::conditional_expected_purchases_one`] for every customer, same `t` for all
+    /// (identical `(x, t_x, T)` rows are evaluated once).
     fn conditional_expected_purchases(
         &self,
         t: f64,
@@ -141,7 +197,7 @@ pub trait TransactionModel: Sync {
         big_t: &[f64],
     ) -> Result<Vec<f64>> {
         check_time("t", t)?;
-        map_rfm(frequency, recency, big_t, |x, tx, tt| {
+        map_rfm_unique(frequency, recency, big_t, |x, tx, tt| {
             self.conditional_expected_purchases_one(t, x, tx, tt)
         })
     }

@@ -32,7 +32,7 @@ use super::gamma_gamma::GammaGamma;
 use super::special::ln_gamma;
 use super::summary::RfmSummary;
 use super::summary::validate_rfm;
-use super::transaction::{TransactionModel, check_unit, finite};
+use super::transaction::{TransactionModel, check_unit, dedupe, finite};
 use crate::data::TimeUnit;
 use crate::{Result, SegError};
 
@@ -133,22 +133,43 @@ pub fn customer_lifetime_value<M: TransactionModel + ?Sized>(
         }
     }
     validate_rfm(frequency, recency, t)?;
-    (0..frequency.len())
-        .into_par_iter()
-        .with_min_len(256)
-        .map(|i| {
+    // discounted expected purchases, once per unique (x, t_x, T)
+    let (first, map) = dedupe(frequency, recency, t);
+    let month = month_in(model.unit());
+    let month_ends: Vec<f64> = if convention == DiscountConvention::LifetimesMonthly {
+        let steps = (horizon / month - 1e-9).ceil().max(0.0) as usize;
+        (1..=steps)
+            .map(|i| (i as f64 * month).min(horizon))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let discounted: Vec<f64> = first
+        .par_iter()
+        .with_min_len(64)
+        .map(|&i| {
             let (x, tx, tt) = (frequency[i], recency[i], t[i]);
-            let spend = gamma_gamma.expected_spend_one(x, monetary[i], i, pop)?;
-            let e = |h: f64| model.conditional_expected_purchases_one(h, x, tx, tt);
-            let n = match convention {
+            match convention {
                 DiscountConvention::LifetimesMonthly => {
-                    monthly(&e, month_in(model.unit()), horizon, discount_rate)?
+                    let e = model.conditional_expected_purchases_path(&month_ends, x, tx, tt)?;
+                    Ok(monthly(&e, discount_rate))
                 }
                 DiscountConvention::Continuous => {
-                    continuous(model, &e, x, tx, tt, horizon, discount_rate)?
+                    let e = |h: f64| model.conditional_expected_purchases_one(h, x, tx, tt);
+                    continuous(model, &e, x, tx, tt, horizon, discount_rate)
                 }
-            };
-            finite("customer lifetime value", spend * n)
+            }
+        })
+        .collect::<Result<_>>()?;
+    (0..frequency.len())
+        .into_par_iter()
+        .with_min_len(4096)
+        .map(|i| {
+            let spend = gamma_gamma.expected_spend_one(frequency[i], monetary[i], i, pop)?;
+            finite(
+                "customer lifetime value",
+                spend * discounted[map[i] as usize],
+            )
         })
         .collect()
 }
@@ -188,17 +209,15 @@ pub fn customer_lifetime_value_for<M: TransactionModel + ?Sized>(
     )
 }
 
-fn monthly<E: Fn(f64) -> Result<f64>>(e: &E, month: f64, horizon: f64, d: f64) -> Result<f64> {
-    let steps = (horizon / month - 1e-9).ceil().max(0.0) as usize;
+/// `Σ_i (E_i − E_{i−1}) / (1 + d)^i` over cumulative expectations at the month ends.
+fn monthly(e: &[f64], d: f64) -> f64 {
     let mut prev = 0.0;
     let mut total = 0.0;
-    for i in 1..=steps {
-        let h = (i as f64 * month).min(horizon);
-        let cur = e(h)?;
-        total += (cur - prev) / (1.0 + d).powi(i as i32);
+    for (i, &cur) in e.iter().enumerate() {
+        total += (cur - prev) / (1.0 + d).powi(i as i32 + 1);
         prev = cur;
     }
-    Ok(total)
+    total
 }
 
 fn continuous<M: TransactionModel + ?Sized, E: Fn(f64) -> Result<f64>>(

@@ -45,32 +45,31 @@ pub(crate) struct Grower<'a> {
 
 fn totals(hist: &Hist) -> (f64, f64, u32) {
     // feature 0 holds every row of the node once
-    hist[..N_BINS]
-        .iter()
-        .fold((0.0, 0.0, 0), |(g, h, n), b| (g + b.g, h + b.h, n + b.n))
+    hist[..N_BINS].iter().fold((0.0, 0.0, 0), |(g, h, n), b| {
+        (g + b.gh[0], h + b.gh[1], n + b.n)
+    })
 }
 
 /// Stable partition of `rows` into (goes left, goes right), in fixed chunks merged in order.
 fn partition(rows: &mut [u32], col: &[u8], split: &SplitInfo) {
-    let goes_left = |b: u8| {
-        if b == MISSING_BIN {
-            split.missing_left
-        } else {
-            b <= split.bin
-        }
-    };
+    let goes_left =
+        |b: u8| (b <= split.bin) & (b != MISSING_BIN) | (b == MISSING_BIN) & split.missing_left;
     let parts: Vec<(Vec<u32>, Vec<u32>)> = rows
         .par_chunks(PARTITION_CHUNK)
         .map(|c| {
-            let mut l = Vec::with_capacity(c.len());
-            let mut r = Vec::with_capacity(c.len());
+            // branch-free: write to both sides, advance one
+            let mut l = vec![0u32; c.len()];
+            let mut r = vec![0u32; c.len()];
+            let (mut nl, mut nr) = (0usize, 0usize);
             for &i in c {
-                if goes_left(col[i as usize]) {
-                    l.push(i);
-                } else {
-                    r.push(i);
-                }
+                let left = goes_left(col[i as usize]);
+                l[nl] = i;
+                r[nr] = i;
+                nl += usize::from(left);
+                nr += usize::from(!left);
             }
+            l.truncate(nl);
+            r.truncate(nr);
             (l, r)
         })
         .collect();
@@ -115,14 +114,14 @@ impl Grower<'_> {
         }
     }
 
-    /// Grows one tree on gradients `g`, hessians `h`; `rows` is scratch of length n.
-    pub fn grow(&self, g: &[f64], h: &[f64], rows: &mut [u32], raw: &mut [f64]) -> Tree {
+    /// Grows one tree on (gradient, hessian) pairs `gh`; `rows` is scratch of length n.
+    pub fn grow(&self, gh: &[[f64; 2]], rows: &mut [u32], raw: &mut [f64]) -> Tree {
         for (i, r) in rows.iter_mut().enumerate() {
             *r = i as u32;
         }
         let max_leaves = self.params.max_leaf_nodes.unwrap_or(usize::MAX);
         let ctx = self.ctx();
-        let root_hist = histogram::build(self.binned, None, g, h);
+        let root_hist = histogram::build(self.binned, None, gh);
         let (rg, rh, rn) = totals(&root_hist);
         let mut nodes = vec![self.leaf(rg, rh, rn)];
         let mut leaves: Vec<(usize, usize, usize)> = Vec::new();
@@ -191,11 +190,11 @@ impl Grower<'_> {
             let right_ok = room && self.splittable(depth, nr, hr);
             let (lh, rh_) = if left_ok || right_ok {
                 if nl <= nr {
-                    let lh = histogram::build(self.binned, Some(&rows[c.start..mid]), g, h);
+                    let lh = histogram::build(self.binned, Some(&rows[c.start..mid]), gh);
                     let rh_ = histogram::subtract(&c.hist, &lh);
                     (Some(lh), Some(rh_))
                 } else {
-                    let rh_ = histogram::build(self.binned, Some(&rows[mid..c.end]), g, h);
+                    let rh_ = histogram::build(self.binned, Some(&rows[mid..c.end]), gh);
                     let lh = histogram::subtract(&c.hist, &rh_);
                     (Some(lh), Some(rh_))
                 }

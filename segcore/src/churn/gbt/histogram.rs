@@ -12,8 +12,8 @@ pub(crate) const N_BINS: usize = 256;
 /// Sums of gradients, hessians and rows in one bin.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Bin {
-    pub g: f64,
-    pub h: f64,
+    /// Sum of gradients and sum of hessians.
+    pub gh: [f64; 2],
     pub n: u32,
 }
 
@@ -23,35 +23,34 @@ pub(crate) type Hist = Vec<Bin>;
 /// Rows below which a histogram is built on the current thread only.
 const PAR_MIN_ROWS: usize = 2048;
 
-/// Builds the histograms of the rows `rows` (all rows when `None`).
-pub(crate) fn build(binned: &Binned, rows: Option<&[u32]>, g: &[f64], h: &[f64]) -> Hist {
+/// Builds the histograms of the rows `rows` (all rows when `None`) from interleaved
+/// (gradient, hessian) pairs.
+pub(crate) fn build(binned: &Binned, rows: Option<&[u32]>, gh: &[[f64; 2]]) -> Hist {
     let d = binned.bins.len() / binned.n.max(1);
     let mut hist = vec![Bin::default(); d * N_BINS];
-    // gradients in node order, gathered once for all features
-    let gathered: Option<(Vec<f64>, Vec<f64>)> = rows.map(|r| {
-        (
-            r.iter().map(|&i| g[i as usize]).collect(),
-            r.iter().map(|&i| h[i as usize]).collect(),
-        )
-    });
+    // gradient pairs in node order, gathered once for all features
+    let gathered: Option<Vec<[f64; 2]>> = rows.map(|r| r.iter().map(|&i| gh[i as usize]).collect());
     let n_rows = rows.map_or(binned.n, |r| r.len());
+    let add = |e: &mut Bin, p: &[f64; 2]| {
+        e.gh[0] += p[0];
+        e.gh[1] += p[1];
+        e.n += 1;
+    };
     let one = |f: usize, out: &mut [Bin]| {
         let col = binned.col(f);
+        let out: &mut [Bin; N_BINS] = match out.try_into() {
+            Ok(o) => o,
+            Err(_) => return,
+        };
         match (rows, &gathered) {
-            (Some(r), Some((og, oh))) => {
-                for ((&i, gv), hv) in r.iter().zip(og).zip(oh) {
-                    let e = &mut out[col[i as usize] as usize];
-                    e.g += gv;
-                    e.h += hv;
-                    e.n += 1;
+            (Some(r), Some(og)) => {
+                for (&i, p) in r.iter().zip(og) {
+                    add(&mut out[col[i as usize] as usize], p);
                 }
             }
             _ => {
-                for ((&b, gv), hv) in col.iter().zip(g).zip(h) {
-                    let e = &mut out[b as usize];
-                    e.g += gv;
-                    e.h += hv;
-                    e.n += 1;
+                for (&b, p) in col.iter().zip(gh) {
+                    add(&mut out[b as usize], p);
                 }
             }
         }
@@ -74,8 +73,7 @@ pub(crate) fn subtract(parent: &Hist, child: &Hist) -> Hist {
         .iter()
         .zip(child)
         .map(|(p, c)| Bin {
-            g: p.g - c.g,
-            h: p.h - c.h,
+            gh: [p.gh[0] - c.gh[0], p.gh[1] - c.gh[1]],
             n: p.n - c.n,
         })
         .collect()

@@ -359,25 +359,20 @@ impl GradientBoostingChurnParams {
             params: &grow,
         };
         let mut raw = vec![baseline; n];
-        let mut g = vec![0.0; n];
-        let mut h = vec![0.0; n];
+        let mut gh = vec![[0.0f64; 2]; n];
         let mut rows = vec![0u32; n];
         let mut raw_va = vec![baseline; x_va.nrows()];
         let mut val_scores = vec![-val_loss(&y_va, &raw_va)];
         let mut trees = Vec::new();
         for _ in 0..self.max_iter {
-            g.par_chunks_mut(CHUNK)
-                .zip(h.par_chunks_mut(CHUNK))
-                .enumerate()
-                .for_each(|(c, (gc, hc))| {
-                    let lo = c * CHUNK;
-                    for (k, (gv, hv)) in gc.iter_mut().zip(hc.iter_mut()).enumerate() {
-                        let p = sigmoid(raw[lo + k]);
-                        *gv = p - f64::from(u8::from(y_tr[lo + k]));
-                        *hv = p * (1.0 - p);
-                    }
-                });
-            let tree = grower.grow(&g, &h, &mut rows, &mut raw);
+            gh.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
+                let lo = c * CHUNK;
+                for (k, o) in out.iter_mut().enumerate() {
+                    let p = sigmoid(raw[lo + k]);
+                    *o = [p - f64::from(u8::from(y_tr[lo + k])), p * (1.0 - p)];
+                }
+            });
+            let tree = grower.grow(&gh, &mut rows, &mut raw);
             if !va.is_empty() {
                 raw_va
                     .par_iter_mut()

@@ -60,8 +60,8 @@ pub(crate) fn best_split(
         let end = nb - 1 + usize::from(has_missing);
         let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0u32);
         for (b, e) in fh.iter().enumerate().take(end) {
-            gl += e.g;
-            hl += e.h;
+            gl += e.gh[0];
+            hl += e.gh[1];
             nl += e.n;
             let nr = n - nl;
             if nl < ctx.min_samples_leaf {
@@ -97,8 +97,8 @@ pub(crate) fn best_split(
             let (mut gr, mut hr, mut nr) = (0.0, 0.0, 0u32);
             for b in (0..nb - 1).rev() {
                 let e = &fh[b + 1];
-                gr += e.g;
-                hr += e.h;
+                gr += e.gh[0];
+                hr += e.gh[1];
                 nr += e.n;
                 let nl = n - nr;
                 if nr < ctx.min_samples_leaf {

@@ -1,0 +1,384 @@
+"""Customer lifetime value: RFM summaries and buy-till-you-die models.
+
+The models follow lifetimes' argument names (``frequency``, ``recency``, ``T``,
+``monetary_value``, ``penalizer_coef``) and segcore's method names
+(``conditional_expected_purchases``, ``p_alive``, ``expected_purchases``,
+``customer_lifetime_value``); lifetimes' long names are kept as aliases. Times are in the
+model's ``unit`` (``"D"`` days by default, ``"W"`` weeks as in the papers), which is saved in
+the model file.
+
+>>> import segcore
+>>> s = segcore.datasets.cdnow_summary()                                 # doctest: +SKIP
+>>> bg = segcore.BetaGeo(unit="W").fit(s["x"], s["t_x"], s["T"])          # doctest: +SKIP
+>>> round(bg.params_["r"], 4)                                            # doctest: +SKIP
+0.2426
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from . import _frames, _segcore
+from ._base import SegcoreEstimator, register
+from ._logs import build_logs, time_seconds
+
+__all__ = [
+    "rfm_summary",
+    "BetaGeo",
+    "ModifiedBetaGeo",
+    "ParetoNBD",
+    "BetaGeoBetaBinom",
+    "GammaGamma",
+]
+
+
+def _col(x: Any, name: str) -> np.ndarray:
+    arr = _frames.to_numpy(x) if not isinstance(x, np.ndarray) else x
+    if np.ndim(arr) == 0:
+        arr = np.asarray([arr])
+    return _frames.floats(np.asarray(arr), name)
+
+
+def _like(template: Any, values: np.ndarray, name: Optional[str] = None):
+    """A pandas Series with the template's index when the template is one."""
+    mod = type(template).__module__ or ""
+    if mod.startswith("pandas") and hasattr(template, "index"):
+        import pandas as pd
+
+        return pd.Series(values, index=template.index, name=name)
+    if mod.startswith("polars") and hasattr(template, "dtype"):
+        import polars as pl
+
+        return pl.Series(name or "", values)
+    return values
+
+
+def _unpack_summary(frequency, recency, T, cols=("frequency", "recency", "T")):
+    """Lets ``fit(summary_df)`` stand for ``fit(df.frequency, df.recency, df.T)``."""
+    if recency is None and T is None and hasattr(frequency, "columns"):
+        df = frequency
+        return df[cols[0]], df[cols[1]], df[cols[2]]
+    if recency is None or T is None:
+        raise TypeError("expected frequency, recency and T (or one summary DataFrame)")
+    return frequency, recency, T
+
+
+# ---------------------------------------------------------------------------- summary
+
+
+def rfm_summary(
+    transactions: Any,
+    *,
+    customer_id: str = "customer_id",
+    timestamp: str = "timestamp",
+    amount: str = "amount",
+    observation_end: Any = None,
+    calibration_end: Any = None,
+    unit: str = "D",
+    time_format: str = "auto",
+    output: Optional[str] = None,
+):
+    """The per-customer RFM summary the CLV models fit on (lifetimes' column names).
+
+    Purchase occasions are UTC days with a non-negative amount; ``frequency`` = occasions
+    - 1, ``recency`` = last - first occasion, ``T`` = ``observation_end`` - first occasion
+    (in ``unit``: ``"D"``, ``"W"`` or ``"M"``), ``monetary_value`` = mean value of the
+    repeat occasions. ``observation_end`` defaults to the latest transaction (as lifetimes'
+    ``observation_period_end``). With ``calibration_end`` the summary is as of that time and
+    ``frequency_holdout``, ``monetary_value_holdout`` and ``duration_holdout`` cover
+    ``(calibration_end, observation_end]``.
+
+    Returns a DataFrame indexed by ``customer_id`` (pandas) or with a ``customer_id`` column
+    (polars in, polars out), one row per customer with a purchase by the cutoff.
+    """
+    kind = output or _frames.output_kind(transactions)
+    lg = build_logs(
+        transactions,
+        customer_id=customer_id,
+        timestamp=timestamp,
+        amount=amount,
+        time_format=time_format,
+        func="rfm_summary",
+    )
+    end = time_seconds(observation_end, "observation_end")
+    if end is None:
+        end = _segcore._latest_transaction(lg)
+    res = _segcore._rfm_summary(lg, end, time_seconds(calibration_end, "calibration_end"), unit)
+    ids = _frames.customer_column(res["customer_ids"], res["codes"])
+    cols = {k: res[k] for k in ("frequency", "recency", "T", "monetary_value")}
+    if "frequency_holdout" in res:
+        n = len(ids)
+        cols["frequency_holdout"] = res["frequency_holdout"]
+        cols["monetary_value_holdout"] = res["monetary_value_holdout"]
+        cols["duration_holdout"] = np.full(n, res["duration_holdout"])
+    df = _frames.make_frame(kind, cols, index=("customer_id", ids))
+    if kind == "pandas":
+        df.attrs["unit"] = res["unit"]
+    return df
+
+
+# ---------------------------------------------------------------------------- models
+
+
+class _TransactionModel(SegcoreEstimator):
+    """Shared code of BG/NBD, MBG/NBD and Pareto/NBD."""
+
+    _native: Any = None
+    _names: tuple = ()
+
+    def __init__(self, penalizer_coef: float = 0.0, unit: str = "D", max_iter: int = 500, tol: float = 1e-8):
+        self.penalizer_coef = penalizer_coef
+        self.unit = unit
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def fit(self, frequency, recency=None, T=None, weights=None, initial_params=None):
+        """Fits by maximum likelihood on per-customer ``frequency``, ``recency`` and ``T``
+        (arrays, Series, or one summary DataFrame); ``weights`` counts identical customers.
+        Returns self."""
+        frequency, recency, T = _unpack_summary(frequency, recency, T)
+        model = self._native.fit(
+            _col(frequency, "frequency"),
+            _col(recency, "recency"),
+            _col(T, "T"),
+            None if weights is None else _col(weights, "weights"),
+            self.unit,
+            float(self.penalizer_coef),
+            int(self.max_iter),
+            float(self.tol),
+            None if initial_params is None else [float(v) for v in initial_params],
+        )
+        self._set_model(model)
+        self.n_customers_ = len(_col(frequency, "frequency")) if weights is None else float(np.sum(_col(weights, "weights")))
+        return self
+
+    def _read_model(self, model) -> None:
+        self.params_ = dict(model.params)
+        self.log_likelihood_ = model.log_likelihood
+        se = model.standard_errors
+        self.standard_errors_ = None if se is None else dict(zip(self._names, se))
+        rep = model.report
+        self.n_iter_ = rep["iterations"]
+        self.converged_ = rep["converged"]
+        self.unit_ = model.unit
+
+    @classmethod
+    def from_params(cls, *args: float, unit: str = "D", **kwargs: float):
+        """A fitted model with known parameters (e.g. published values)."""
+        est = cls(unit=unit)
+        values = list(args) + [kwargs.pop(n) for n in cls._names[len(args):] if n in kwargs]
+        if kwargs or len(values) != len(cls._names):
+            raise TypeError(f"{cls.__name__}.from_params expects {', '.join(cls._names)}")
+        est._set_model(cls._native.from_params(*map(float, values), unit))
+        return est
+
+    def conditional_expected_purchases(self, t, frequency, recency, T):
+        """Expected purchases in the next ``t`` time units of each customer."""
+        m = self._check_fitted()
+        v = m.conditional_expected_purchases(float(t), _col(frequency, "frequency"), _col(recency, "recency"), _col(T, "T"))
+        return _like(frequency, v, "conditional_expected_purchases")
+
+    def p_alive(self, frequency, recency, T):
+        """Probability that each customer is still alive at the end of observation."""
+        m = self._check_fitted()
+        v = m.p_alive(_col(frequency, "frequency"), _col(recency, "recency"), _col(T, "T"))
+        return _like(frequency, v, "p_alive")
+
+    def expected_purchases(self, t):
+        """Expected purchases of a new customer within ``t`` (scalar or array)."""
+        m = self._check_fitted()
+        scalar = np.ndim(t) == 0
+        v = m.expected_purchases(_col(t, "t"))
+        return float(v[0]) if scalar else _like(t, v, "expected_purchases")
+
+    def probability_of_n_purchases(self, t, n: int):
+        """P(exactly ``n`` purchases in ``(0, t]``) for a new customer."""
+        m = self._check_fitted()
+        scalar = np.ndim(t) == 0
+        v = m.probability_of_n_purchases(_col(t, "t"), int(n))
+        return float(v[0]) if scalar else v
+
+    def expected_time_to_next_purchase(self, frequency, recency, T):
+        """Expected time until each customer's next purchase."""
+        m = self._check_fitted()
+        v = m.expected_time_to_next_purchase(_col(frequency, "frequency"), _col(recency, "recency"), _col(T, "T"))
+        return _like(frequency, v, "expected_time_to_next_purchase")
+
+    def customer_lifetime_value(self, gamma_gamma, frequency, recency, T, monetary_value, time=12, discount_rate=0.01, discount="lifetimes"):
+        """Discounted value over ``time`` months with a fitted :class:`GammaGamma`
+        (``discount="lifetimes"``: monthly steps, ``discount_rate`` per month, as lifetimes;
+        ``"continuous"``: continuous rate per model time unit, ``time`` in model units)."""
+        m = self._check_fitted()
+        gg = gamma_gamma._check_fitted() if isinstance(gamma_gamma, GammaGamma) else gamma_gamma
+        v = m.customer_lifetime_value(
+            gg, _col(frequency, "frequency"), _col(recency, "recency"), _col(T, "T"),
+            _col(monetary_value, "monetary_value"), float(time), float(discount_rate), discount,
+        )
+        return _like(frequency, v, "clv")
+
+    # lifetimes' names
+    def conditional_expected_number_of_purchases_up_to_time(self, t, frequency, recency, T):
+        """Alias of :meth:`conditional_expected_purchases` (lifetimes' name)."""
+        return self.conditional_expected_purchases(t, frequency, recency, T)
+
+    def conditional_probability_alive(self, frequency, recency, T):
+        """Alias of :meth:`p_alive` (lifetimes' name)."""
+        return self.p_alive(frequency, recency, T)
+
+    def expected_number_of_purchases_up_to_time(self, t):
+        """Alias of :meth:`expected_purchases` (lifetimes' name)."""
+        return self.expected_purchases(t)
+
+
+@register("BetaGeo")
+class BetaGeo(_TransactionModel):
+    """BG/NBD (Fader, Hardie and Lee 2005). Parameters ``r``, ``alpha``, ``a``, ``b``."""
+
+    _native = _segcore._BetaGeo
+    _names = ("r", "alpha", "a", "b")
+
+
+@register("ModifiedBetaGeo")
+class ModifiedBetaGeo(_TransactionModel):
+    """MBG/NBD (Batislam et al. 2007). Parameters ``r``, ``alpha``, ``a``, ``b``."""
+
+    _native = _segcore._ModifiedBetaGeo
+    _names = ("r", "alpha", "a", "b")
+
+
+@register("ParetoNbd")
+class ParetoNBD(_TransactionModel):
+    """Pareto/NBD (Schmittlein, Morrison and Colombo 1987). Parameters ``r``, ``alpha``,
+    ``s``, ``beta``."""
+
+    _native = _segcore._ParetoNbd
+    _names = ("r", "alpha", "s", "beta")
+
+
+@register("GammaGamma")
+class GammaGamma(SegcoreEstimator):
+    """Gamma-Gamma spend model (Fader, Hardie and Lee 2005b). Parameters ``p``, ``q``, ``v``.
+    Fit on repeat customers (frequency > 0) with their mean repeat spend."""
+
+    _native = _segcore._GammaGamma
+    _names = ("p", "q", "v")
+
+    def __init__(self, penalizer_coef: float = 0.0, max_iter: int = 500, tol: float = 1e-8):
+        self.penalizer_coef = penalizer_coef
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def fit(self, frequency, monetary_value=None, weights=None, initial_params=None):
+        """Fits on ``frequency`` and ``monetary_value`` (or one summary DataFrame). Returns self."""
+        if monetary_value is None and hasattr(frequency, "columns"):
+            frequency, monetary_value = frequency["frequency"], frequency["monetary_value"]
+        if weights is not None:
+            raise _segcore._invalid_parameter("weights", "GammaGamma does not take weights")
+        model = self._native.fit(
+            _col(frequency, "frequency"),
+            _col(monetary_value, "monetary_value"),
+            float(self.penalizer_coef),
+            int(self.max_iter),
+            float(self.tol),
+            None if initial_params is None else [float(v) for v in initial_params],
+        )
+        self._set_model(model)
+        return self
+
+    def _read_model(self, model) -> None:
+        self.params_ = dict(model.params)
+        self.log_likelihood_ = model.log_likelihood
+        se = model.standard_errors
+        self.standard_errors_ = None if se is None else dict(zip(self._names, se))
+        rep = model.report
+        self.n_iter_ = rep["iterations"]
+        self.converged_ = rep["converged"]
+
+    @classmethod
+    def from_params(cls, p: float, q: float, v: float):
+        """A fitted model with known parameters."""
+        est = cls()
+        est._set_model(cls._native.from_params(float(p), float(q), float(v)))
+        return est
+
+    def conditional_expected_average_profit(self, frequency, monetary_value):
+        """Expected mean spend per transaction of each customer."""
+        m = self._check_fitted()
+        v = m.conditional_expected_average_profit(_col(frequency, "frequency"), _col(monetary_value, "monetary_value"))
+        return _like(frequency, v, "expected_spend")
+
+    def population_mean_spend(self) -> float:
+        """Mean spend of the population, ``p v / (q - 1)``."""
+        return self._check_fitted().population_mean_spend()
+
+    def customer_lifetime_value(self, transaction_prediction_model, frequency, recency, T, monetary_value, time=12, discount_rate=0.01, discount="lifetimes"):
+        """Discounted customer lifetime value (lifetimes' argument order)."""
+        return transaction_prediction_model.customer_lifetime_value(
+            self, frequency, recency, T, monetary_value, time=time, discount_rate=discount_rate, discount=discount
+        )
+
+
+@register("BetaGeoBetaBinom")
+class BetaGeoBetaBinom(SegcoreEstimator):
+    """BG/BB for discrete purchase opportunities (Fader, Hardie and Shang 2010).
+    Parameters ``alpha``, ``beta``, ``gamma``, ``delta``."""
+
+    _native = _segcore._BetaGeoBetaBinom
+    _names = ("alpha", "beta", "gamma", "delta")
+
+    def __init__(self, penalizer_coef: float = 0.0, max_iter: int = 500, tol: float = 1e-8):
+        self.penalizer_coef = penalizer_coef
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def fit(self, frequency, recency=None, n_periods=None, weights=None, initial_params=None):
+        """Fits on ``frequency``, ``recency`` and ``n_periods`` with ``weights`` (customers
+        per row). Returns self."""
+        if recency is None and n_periods is None and hasattr(frequency, "columns"):
+            df = frequency
+            frequency, recency = df["frequency"], df["recency"]
+            n_periods = df["n_periods"] if "n_periods" in df.columns else df["periods"]
+            if weights is None and "weights" in df.columns:
+                weights = df["weights"]
+        model = self._native.fit(
+            _col(frequency, "frequency"),
+            _col(recency, "recency"),
+            _col(n_periods, "n_periods"),
+            None if weights is None else _col(weights, "weights"),
+            float(self.penalizer_coef),
+            int(self.max_iter),
+            float(self.tol),
+            None if initial_params is None else [float(v) for v in initial_params],
+        )
+        self._set_model(model)
+        return self
+
+    _read_model = GammaGamma._read_model
+
+    @classmethod
+    def from_params(cls, alpha: float, beta: float, gamma: float, delta: float):
+        """A fitted model with known parameters."""
+        est = cls()
+        est._set_model(cls._native.from_params(float(alpha), float(beta), float(gamma), float(delta)))
+        return est
+
+    def conditional_expected_purchases(self, m_periods: int, frequency, recency, n_periods):
+        """Expected purchases in the next ``m_periods`` opportunities."""
+        m = self._check_fitted()
+        v = m.conditional_expected_purchases(int(m_periods), _col(frequency, "frequency"), _col(recency, "recency"), _col(n_periods, "n_periods"))
+        return _like(frequency, v, "conditional_expected_purchases")
+
+    def p_alive(self, frequency, recency, n_periods, m_periods: int = 0):
+        """Probability of being alive ``m_periods`` after the observation period."""
+        m = self._check_fitted()
+        v = m.p_alive(_col(frequency, "frequency"), _col(recency, "recency"), _col(n_periods, "n_periods"), int(m_periods))
+        return _like(frequency, v, "p_alive")
+
+    def expected_purchases(self, n):
+        """Expected purchases of a new customer in the first ``n`` opportunities."""
+        m = self._check_fitted()
+        scalar = np.ndim(n) == 0
+        v = m.expected_purchases([int(k) for k in np.atleast_1d(n)])
+        return float(v[0]) if scalar else v
