@@ -497,6 +497,40 @@ export declare function averagePrecision(y: Array<boolean>, scores: Numbers): nu
 /** Brier score of probabilities. */
 export declare function brierScore(y: Array<boolean>, proba: Numbers): number
 
+/**
+ * Splits transactions at `calibrationEnd`: the RFM summary up to it and what each customer
+ * did until `observationEnd` (times as `Date`, epoch ms or text; `unit` days by default).
+ */
+export declare function calibrationAndHoldout(logs: Logs | TransactionRow[] | TransactionColumns, calibrationEnd: Date | number | string, observationEnd: Date | number | string, unit?: 'days' | 'weeks' | 'months'): CalibrationHoldout
+
+/** Async twin of `calibrationAndHoldout`. */
+export declare function calibrationAndHoldoutAsync(logs: Logs | TransactionRow[] | TransactionColumns, calibrationEnd: Date | number | string, observationEnd: Date | number | string, unit?: 'days' | 'weeks' | 'months'): Promise<CalibrationHoldout>
+
+/**
+ * Calibration-period summary and holdout-period outcomes of every customer who bought
+ * before the calibration end (lifetimes' `calibration_and_holdout_data`).
+ */
+export interface CalibrationHoldout {
+  /** Customer id of each row. */
+  customerIds: Array<string>
+  /** Calibration repeat purchases. */
+  frequency: Float64Array
+  /** Calibration recency. */
+  recency: Float64Array
+  /** Calibration age. */
+  T: Float64Array
+  /** Calibration mean repeat spend. */
+  monetary: Float64Array
+  /** Purchase occasions in the holdout period. */
+  frequencyHoldout: Float64Array
+  /** Mean spend per holdout occasion (0 without one). */
+  monetaryHoldout: Float64Array
+  /** Holdout length in the unit. */
+  durationHoldout: number
+  /** Time unit. */
+  unit: string
+}
+
 /** Calinski-Harabasz index (higher is better). */
 export declare function calinskiHarabaszScore(x: Numbers, nRows: number, nCols: number, labels: Numbers): number
 
@@ -516,6 +550,45 @@ export interface CdnowSummary {
   /** Mean repeat spend. */
   monetary: Float64Array
 }
+
+/**
+ * A churn training or test set: features at a cutoff and whether each customer churned in
+ * the horizon after it.
+ */
+export interface ChurnDataset {
+  /** Feature names (columns of `x`). */
+  names: Array<string>
+  /** Row-major features. */
+  x: Float64Array
+  /** Rows. */
+  nRows: number
+  /** Columns. */
+  nCols: number
+  /** Churn labels (true = no purchase in the horizon), when known. */
+  y?: Array<boolean>
+  /** Customer id of each row. */
+  customerIds: Array<string>
+  /** The cutoff, epoch milliseconds. */
+  cutoff: number
+}
+
+/**
+ * Out-of-time churn sets: features at `trainCutoff` labelled by the `horizonDays` (default
+ * 90) after it, and the same at `testCutoff` (at least one horizon later). Feature options
+ * as in `features`.
+ */
+export declare function churnDatasets(logs: Logs | TransactionRow[] | TransactionColumns, options: { trainCutoff: Date | number | string, testCutoff: Date | number | string, horizonDays?: number } & FeaturesOptions): ChurnDatasets
+
+/** Out-of-time training and test sets. */
+export interface ChurnDatasets {
+  /** Built at `trainCutoff`. */
+  train: ChurnDataset
+  /** Built at `testCutoff`. */
+  test: ChurnDataset
+}
+
+/** Async twin of `churnDatasets`. */
+export declare function churnDatasetsAsync(logs: Logs | TransactionRow[] | TransactionColumns, options: { trainCutoff: Date | number | string, testCutoff: Date | number | string, horizonDays?: number } & FeaturesOptions): Promise<ChurnDatasets>
 
 /** Options of `customerLifetimeValue`. */
 export interface ClvOptions {
