@@ -93,3 +93,22 @@ test('rfmSegments: quintile scores and segment names', () => {
   assert.throws(() => rfmSegments([1], [1, 2], [1]), { code: 'LENGTH_MISMATCH' })
   assert.throws(() => rfmSegments([1], [1], [1], 'other'), { code: 'INVALID_PARAMETER' })
 })
+
+test('GaussianMixture separates the blobs with confident memberships', async () => {
+  const { GaussianMixture } = await import('segcore')
+  const g = new GaussianMixture({ nComponents: 2, covarianceType: 'diag', seed: 0 })
+  assert.equal(g.fit(x, 8, 2), g)
+  assert.ok(g.converged)
+  const w = g.weights
+  assert.ok(Math.abs(w[0] - 0.5) < 1e-9 && Math.abs(w[1] - 0.5) < 1e-9)
+  const means = [[g.means[0], g.means[1]], [g.means[2], g.means[3]]].sort((a, b) => a[0] - b[0])
+  means.flat().forEach((v, i) => assert.ok(Math.abs(v - [0.5, 0.5, 10.5, 10.5][i]) < 1e-9))
+  const l = g.predict(x, 8, 2)
+  assert.notEqual(l[0], l[4])
+  const p = g.predictProba(x, 8, 2)
+  assert.ok(p[0] > 0.999 || p[1] > 0.999)
+  const a = await new GaussianMixture({ nComponents: 2, covarianceType: 'diag', seed: 0 }).fitAsync(x, 8, 2)
+  assert.deepEqual(a.means, g.means)
+  assert.ok(loadModel(g.toJson()) instanceof GaussianMixture)
+  assert.throws(() => new GaussianMixture({ covarianceType: 'tied' }), { code: 'INVALID_PARAMETER' })
+})
