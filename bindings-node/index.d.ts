@@ -161,6 +161,39 @@ export declare class GammaGamma {
 }
 
 /**
+ * Gaussian mixture (EM, k-means initialisation), as scikit-learn's GaussianMixture: soft
+ * segments with membership probabilities.
+ */
+export declare class GaussianMixture {
+  /** A new, unfitted mixture. */
+  constructor(options?: GaussianMixtureOptions | undefined | null)
+  /** Fits on the row-major matrix `x`; returns `this`. */
+  fit(x: Numbers, nRows: number, nCols: number): this
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, x: Numbers, nRows: number, nCols: number): Promise<this>
+  /** Component weights. */
+  get weights(): Float64Array
+  /** Component means, row-major `nComponents x nCols`. */
+  get means(): Float64Array
+  /** Whether EM converged. */
+  get converged(): boolean
+  /** Most likely component of each row. */
+  predict(x: Numbers, nRows: number, nCols: number): Uint32Array
+  /** Membership probabilities, row-major `nRows x nComponents`. */
+  predictProba(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** Mean log-likelihood per row. */
+  score(x: Numbers, nRows: number, nCols: number): number
+  /** Bayesian information criterion on `x` (lower is better). */
+  bic(x: Numbers, nRows: number, nCols: number): number
+  /** The model file (JSON text). */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file. */
+  static fromJson(json: string): GaussianMixture
+}
+
+/**
  * Histogram gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier
  * algorithm) with calibrated probabilities and TreeSHAP contributions for `explain`.
  * Sample weights are not supported (passing them is an `INVALID_PARAMETER` error).
@@ -958,6 +991,24 @@ export interface FitSummary {
   message: string
 }
 
+/** Options of `GaussianMixture`. */
+export interface GaussianMixtureOptions {
+  /** Number of components (default 1). */
+  nComponents?: number
+  /** `full` (default) or `diag`. */
+  covarianceType?: string
+  /** Convergence tolerance on the lower bound (default 1e-3). */
+  tol?: number
+  /** Added to covariance diagonals (default 1e-6). */
+  regCovar?: number
+  /** Maximum EM iterations (default 100). */
+  maxIter?: number
+  /** Initialisations; the best is kept (default 1). */
+  nInit?: number
+  /** Seed (default 0). */
+  seed?: number
+}
+
 /** Options of `GradientBoostingChurn` (scikit-learn HistGradientBoostingClassifier names). */
 export interface GradientBoostingOptions {
   /** Shrinkage (default 0.1). */
@@ -1004,10 +1055,10 @@ export interface KMeansOptions {
  * Reads a segcore model file (JSON text, or the parsed object) and returns the fitted model
  * of its `kind`: `BetaGeo`, `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`,
  * `BetaGeoBetaBinom`, `KMeans`, `StandardScaler`, `MinMaxScaler`, `RobustScaler`,
- * `LogisticChurn`, `GradientBoostingChurn` or `Segmenter`.
+ * `LogisticChurn`, `GradientBoostingChurn`, `Segmenter` or `GaussianMixture`.
  * Unknown formats, versions and kinds are `MODEL_FILE` errors.
  */
-export declare function loadModel(json: string | object): BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn | Segmenter
+export declare function loadModel(json: string | object): BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn | Segmenter | GaussianMixture
 
 /** Options of `LogisticChurn`. */
 export interface LogisticOptions {

@@ -839,6 +839,7 @@ module.exports.BetaGeo = nativeBinding.BetaGeo
 module.exports.BetaGeoBetaBinom = nativeBinding.BetaGeoBetaBinom
 module.exports.FeatureTable = nativeBinding.FeatureTable
 module.exports.GammaGamma = nativeBinding.GammaGamma
+module.exports.GaussianMixture = nativeBinding.GaussianMixture
 module.exports.GradientBoostingChurn = nativeBinding.GradientBoostingChurn
 module.exports.KMeans = nativeBinding.KMeans
 module.exports.LogisticChurn = nativeBinding.LogisticChurn
