@@ -755,3 +755,126 @@ impl GaussianMixture {
         Ok(Self::wrap(run(|| model::from_json::<CoreGmm>(&json))?))
     }
 }
+
+/// Options of `MiniBatchKMeans`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct MiniBatchKMeansOptions {
+    /// Number of clusters (default 8).
+    pub n_clusters: Option<u32>,
+    /// Rows per mini-batch (default 1024).
+    pub batch_size: Option<u32>,
+    /// Passes over the data (default 100).
+    pub max_iter: Option<u32>,
+    /// Seed (default 0).
+    pub seed: Option<u32>,
+}
+
+type CoreMiniBatch = segcore::cluster::kmeans::MiniBatchKMeans;
+
+/// Mini-batch k-means (scikit-learn's MiniBatchKMeans) for many customers; seeded.
+#[napi]
+pub struct MiniBatchKMeans {
+    params: segcore::cluster::kmeans::MiniBatchKMeansParams,
+    fitted: Slot<CoreMiniBatch>,
+}
+
+impl MiniBatchKMeans {
+    fn model(&self) -> Result<std::sync::Arc<CoreMiniBatch>> {
+        fitted(&self.fitted, "MiniBatchKMeans")
+    }
+}
+
+#[napi]
+impl MiniBatchKMeans {
+    /// A new, unfitted estimator.
+    #[napi(constructor)]
+    pub fn new(options: Option<MiniBatchKMeansOptions>) -> Result<Self> {
+        let o = options.unwrap_or_default();
+        let mut p = CoreMiniBatch::params(o.n_clusters.unwrap_or(8) as usize);
+        if let Some(v) = o.batch_size {
+            p.batch_size = v as usize;
+        }
+        if let Some(v) = o.max_iter {
+            p.max_iter = v as usize;
+        }
+        if let Some(v) = o.seed {
+            p.seed = v as u64;
+        }
+        Ok(MiniBatchKMeans {
+            params: p,
+            fitted: slot(),
+        })
+    }
+
+    /// Fits on the row-major matrix `x`; returns `this`.
+    #[napi(ts_return_type = "this")]
+    pub fn fit<'e>(
+        &self,
+        this: This<'e>,
+        x: Numbers,
+        n_rows: u32,
+        n_cols: u32,
+    ) -> Result<Object<'e>> {
+        let p = self.params.clone();
+        store(
+            &self.fitted,
+            run(|| p.fit(matrix(x, n_rows, n_cols)?.view(), None))?,
+        );
+        Ok(this.object)
+    }
+
+    /// Async twin of `fit`; resolves with `this`.
+    #[napi(ts_return_type = "Promise<this>")]
+    pub fn fit_async(
+        &self,
+        this: This,
+        x: Numbers,
+        n_rows: u32,
+        n_cols: u32,
+    ) -> Result<AsyncTask<FitJob<CoreMiniBatch>>> {
+        let p = self.params.clone();
+        let x = values(x);
+        let work: Work<CoreMiniBatch> =
+            Box::new(move || p.fit(matrix(Either::B(x), n_rows, n_cols)?.view(), None));
+        Ok(AsyncTask::new(FitJob::new(
+            work,
+            self.fitted.clone(),
+            &this.object,
+        )?))
+    }
+
+    /// Centroids, row-major `nClusters x nCols`.
+    #[napi(getter)]
+    pub fn centroids(&self) -> Result<Float64Array> {
+        Ok(flat(self.model()?.centroids.clone()))
+    }
+
+    /// Cluster of each training row.
+    #[napi(getter)]
+    pub fn labels(&self) -> Result<Uint32Array> {
+        Ok(Uint32Array::new(
+            self.model()?.labels.iter().map(|&l| l as u32).collect(),
+        ))
+    }
+
+    /// Sum of squared distances of the training rows to their centroids.
+    #[napi(getter)]
+    pub fn inertia(&self) -> Result<f64> {
+        Ok(self.model()?.inertia)
+    }
+
+    /// Nearest centroid of each row.
+    #[napi]
+    pub fn predict(&self, x: Numbers, n_rows: u32, n_cols: u32) -> Result<Uint32Array> {
+        let m = self.model()?;
+        let l = run(|| m.predict(matrix(x, n_rows, n_cols)?.view()))?;
+        Ok(Uint32Array::new(l.iter().map(|&v| v as u32).collect()))
+    }
+
+    /// The fitted centres as a `KMeans` (same predictions; its model file is a KMeans file).
+    #[napi]
+    pub fn to_kmeans(&self) -> Result<KMeans> {
+        Ok(KMeans::wrap(self.model()?.as_kmeans()))
+    }
+}
