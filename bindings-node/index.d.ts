@@ -339,6 +339,26 @@ export declare class Logs {
   feedback(): FeedbackTable | null
 }
 
+/** Mini-batch k-means (scikit-learn's MiniBatchKMeans) for many customers; seeded. */
+export declare class MiniBatchKMeans {
+  /** A new, unfitted estimator. */
+  constructor(options?: MiniBatchKMeansOptions | undefined | null)
+  /** Fits on the row-major matrix `x`; returns `this`. */
+  fit(x: Numbers, nRows: number, nCols: number): this
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, x: Numbers, nRows: number, nCols: number): Promise<this>
+  /** Centroids, row-major `nClusters x nCols`. */
+  get centroids(): Float64Array
+  /** Cluster of each training row. */
+  get labels(): Uint32Array
+  /** Sum of squared distances of the training rows to their centroids. */
+  get inertia(): number
+  /** Nearest centroid of each row. */
+  predict(x: Numbers, nRows: number, nCols: number): Uint32Array
+  /** The fitted centres as a `KMeans` (same predictions; its model file is a KMeans file). */
+  toKmeans(): KMeans
+}
+
 /** Scales columns to a range (default [0, 1]), as scikit-learn's MinMaxScaler. */
 export declare class MinMaxScaler {
   /** A new, unfitted scaler. */
@@ -1097,6 +1117,18 @@ export interface LogsSummary {
   lastTransaction: number
   /** Sum of transaction amounts (returns are negative). */
   totalAmount: number
+}
+
+/** Options of `MiniBatchKMeans`. */
+export interface MiniBatchKMeansOptions {
+  /** Number of clusters (default 8). */
+  nClusters?: number
+  /** Rows per mini-batch (default 1024). */
+  batchSize?: number
+  /** Passes over the data (default 100). */
+  maxIter?: number
+  /** Seed (default 0). */
+  seed?: number
 }
 
 /** The per-customer purchase summary the CLV models take (same pass as the features). */

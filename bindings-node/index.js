@@ -844,6 +844,7 @@ module.exports.GradientBoostingChurn = nativeBinding.GradientBoostingChurn
 module.exports.KMeans = nativeBinding.KMeans
 module.exports.LogisticChurn = nativeBinding.LogisticChurn
 module.exports.Logs = nativeBinding.Logs
+module.exports.MiniBatchKMeans = nativeBinding.MiniBatchKMeans
 module.exports.MinMaxScaler = nativeBinding.MinMaxScaler
 module.exports.ModifiedBetaGeo = nativeBinding.ModifiedBetaGeo
 module.exports.ParetoNbd = nativeBinding.ParetoNbd
