@@ -356,7 +356,7 @@ export declare class MiniBatchKMeans {
   /** Nearest centroid of each row. */
   predict(x: Numbers, nRows: number, nCols: number): Uint32Array
   /** The fitted centres as a `KMeans` (same predictions; its model file is a KMeans file). */
-  toKmeans(): KMeans
+  toKMeans(): KMeans
 }
 
 /** Scales columns to a range (default [0, 1]), as scikit-learn's MinMaxScaler. */

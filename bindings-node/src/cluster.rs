@@ -873,7 +873,7 @@ impl MiniBatchKMeans {
     }
 
     /// The fitted centres as a `KMeans` (same predictions; its model file is a KMeans file).
-    #[napi]
+    #[napi(js_name = "toKMeans")]
     pub fn to_kmeans(&self) -> Result<KMeans> {
         Ok(KMeans::wrap(self.model()?.as_kmeans()))
     }
