@@ -161,6 +161,39 @@ export declare class GammaGamma {
 }
 
 /**
+ * Gaussian mixture (EM, k-means initialisation), as scikit-learn's GaussianMixture: soft
+ * segments with membership probabilities.
+ */
+export declare class GaussianMixture {
+  /** A new, unfitted mixture. */
+  constructor(options?: GaussianMixtureOptions | undefined | null)
+  /** Fits on the row-major matrix `x`; returns `this`. */
+  fit(x: Numbers, nRows: number, nCols: number): this
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, x: Numbers, nRows: number, nCols: number): Promise<this>
+  /** Component weights. */
+  get weights(): Float64Array
+  /** Component means, row-major `nComponents x nCols`. */
+  get means(): Float64Array
+  /** Whether EM converged. */
+  get converged(): boolean
+  /** Most likely component of each row. */
+  predict(x: Numbers, nRows: number, nCols: number): Uint32Array
+  /** Membership probabilities, row-major `nRows x nComponents`. */
+  predictProba(x: Numbers, nRows: number, nCols: number): Float64Array
+  /** Mean log-likelihood per row. */
+  score(x: Numbers, nRows: number, nCols: number): number
+  /** Bayesian information criterion on `x` (lower is better). */
+  bic(x: Numbers, nRows: number, nCols: number): number
+  /** The model file (JSON text). */
+  toJson(): string
+  /** The model file as an object (used by `JSON.stringify`). */
+  toJSON(): any
+  /** Reads a model file. */
+  static fromJson(json: string): GaussianMixture
+}
+
+/**
  * Histogram gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier
  * algorithm) with calibrated probabilities and TreeSHAP contributions for `explain`.
  * Sample weights are not supported (passing them is an `INVALID_PARAMETER` error).
@@ -304,6 +337,26 @@ export declare class Logs {
   events(): EventTable | null
   /** The feedback as columns, or `null` without feedback. */
   feedback(): FeedbackTable | null
+}
+
+/** Mini-batch k-means (scikit-learn's MiniBatchKMeans) for many customers; seeded. */
+export declare class MiniBatchKMeans {
+  /** A new, unfitted estimator. */
+  constructor(options?: MiniBatchKMeansOptions | undefined | null)
+  /** Fits on the row-major matrix `x`; returns `this`. */
+  fit(x: Numbers, nRows: number, nCols: number): this
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, x: Numbers, nRows: number, nCols: number): Promise<this>
+  /** Centroids, row-major `nClusters x nCols`. */
+  get centroids(): Float64Array
+  /** Cluster of each training row. */
+  get labels(): Uint32Array
+  /** Sum of squared distances of the training rows to their centroids. */
+  get inertia(): number
+  /** Nearest centroid of each row. */
+  predict(x: Numbers, nRows: number, nCols: number): Uint32Array
+  /** The fitted centres as a `KMeans` (same predictions; its model file is a KMeans file). */
+  toKMeans(): KMeans
 }
 
 /** Scales columns to a range (default [0, 1]), as scikit-learn's MinMaxScaler. */
@@ -497,6 +550,40 @@ export declare function averagePrecision(y: Array<boolean>, scores: Numbers): nu
 /** Brier score of probabilities. */
 export declare function brierScore(y: Array<boolean>, proba: Numbers): number
 
+/**
+ * Splits transactions at `calibrationEnd`: the RFM summary up to it and what each customer
+ * did until `observationEnd` (times as `Date`, epoch ms or text; `unit` days by default).
+ */
+export declare function calibrationAndHoldout(logs: Logs | TransactionRow[] | TransactionColumns, calibrationEnd: Date | number | string, observationEnd: Date | number | string, unit?: 'days' | 'weeks' | 'months'): CalibrationHoldout
+
+/** Async twin of `calibrationAndHoldout`. */
+export declare function calibrationAndHoldoutAsync(logs: Logs | TransactionRow[] | TransactionColumns, calibrationEnd: Date | number | string, observationEnd: Date | number | string, unit?: 'days' | 'weeks' | 'months'): Promise<CalibrationHoldout>
+
+/**
+ * Calibration-period summary and holdout-period outcomes of every customer who bought
+ * before the calibration end (lifetimes' `calibration_and_holdout_data`).
+ */
+export interface CalibrationHoldout {
+  /** Customer id of each row. */
+  customerIds: Array<string>
+  /** Calibration repeat purchases. */
+  frequency: Float64Array
+  /** Calibration recency. */
+  recency: Float64Array
+  /** Calibration age. */
+  T: Float64Array
+  /** Calibration mean repeat spend. */
+  monetary: Float64Array
+  /** Purchase occasions in the holdout period. */
+  frequencyHoldout: Float64Array
+  /** Mean spend per holdout occasion (0 without one). */
+  monetaryHoldout: Float64Array
+  /** Holdout length in the unit. */
+  durationHoldout: number
+  /** Time unit. */
+  unit: string
+}
+
 /** Calinski-Harabasz index (higher is better). */
 export declare function calinskiHarabaszScore(x: Numbers, nRows: number, nCols: number, labels: Numbers): number
 
@@ -517,6 +604,45 @@ export interface CdnowSummary {
   monetary: Float64Array
 }
 
+/**
+ * A churn training or test set: features at a cutoff and whether each customer churned in
+ * the horizon after it.
+ */
+export interface ChurnDataset {
+  /** Feature names (columns of `x`). */
+  names: Array<string>
+  /** Row-major features. */
+  x: Float64Array
+  /** Rows. */
+  nRows: number
+  /** Columns. */
+  nCols: number
+  /** Churn labels (true = no purchase in the horizon), when known. */
+  y?: Array<boolean>
+  /** Customer id of each row. */
+  customerIds: Array<string>
+  /** The cutoff, epoch milliseconds. */
+  cutoff: number
+}
+
+/**
+ * Out-of-time churn sets: features at `trainCutoff` labelled by the `horizonDays` (default
+ * 90) after it, and the same at `testCutoff` (at least one horizon later). Feature options
+ * as in `features`.
+ */
+export declare function churnDatasets(logs: Logs | TransactionRow[] | TransactionColumns, options: { trainCutoff: Date | number | string, testCutoff: Date | number | string, horizonDays?: number } & FeaturesOptions): ChurnDatasets
+
+/** Out-of-time training and test sets. */
+export interface ChurnDatasets {
+  /** Built at `trainCutoff`. */
+  train: ChurnDataset
+  /** Built at `testCutoff`. */
+  test: ChurnDataset
+}
+
+/** Async twin of `churnDatasets`. */
+export declare function churnDatasetsAsync(logs: Logs | TransactionRow[] | TransactionColumns, options: { trainCutoff: Date | number | string, testCutoff: Date | number | string, horizonDays?: number } & FeaturesOptions): Promise<ChurnDatasets>
+
 /** Options of `customerLifetimeValue`. */
 export interface ClvOptions {
   /**
@@ -531,6 +657,51 @@ export interface ClvOptions {
   discountRate?: number
   /** `lifetimes` (monthly steps, default) or `continuous` (CLVTools DERT). */
   convention?: string
+}
+
+/** Logs read from CSV files, with what the readers did per file. */
+export interface CsvLogs {
+  /** The validated logs. */
+  logs: Logs
+  /** Transactions file report. */
+  transactions: ReadReport
+  /** Events file report. */
+  events?: ReadReport
+  /** Feedback file report. */
+  feedback?: ReadReport
+}
+
+/** How the files are written (all optional). */
+export interface CsvOptions {
+  /** One character, `tab` or `whitespace` (default `,`). */
+  delimiter?: string
+  /** Whether the first row is a header (default true). */
+  hasHeader?: boolean
+  /** Column names in file order, for files without a header. */
+  names?: Array<string>
+  /**
+   * Field -> file column renames, e.g. `{ timestamp: 'date', amount: 'dollar_value' }`
+   * (field names are the core's: `customer_id`, `timestamp`, `amount`, `order_id`, ...).
+   */
+  columns?: Record<string, string>
+  /** `auto` (default), `int` or `str`. */
+  idType?: string
+  /** `auto` (default), `iso_date`, `iso_datetime`, `yyyymmdd` or `epoch_seconds`. */
+  timeFormat?: string
+  /** Skip bad rows and report them instead of failing (default false). */
+  skipBadRows?: boolean
+  /** Feedback scale when the file has no `scale` column: `csat`, `nps` or `stars`. */
+  defaultScale?: string
+}
+
+/** The files to read; `events` and `feedback` are optional. */
+export interface CsvPaths {
+  /** Transactions file. */
+  transactions: string
+  /** Events file. */
+  events?: string
+  /** Feedback file. */
+  feedback?: string
 }
 
 /**
@@ -589,6 +760,40 @@ export interface Driver {
   /** Contribution to the raw score (log-odds); positive raises churn risk. */
   contribution: number
 }
+
+/** Options of `dynamicSegmentation`: the k-means options plus the update mode. */
+export interface DynamicOptions {
+  /** k-means settings (nClusters, seed, ...). */
+  kmeans?: KMeansOptions
+  /**
+   * `refit` (default: refit each snapshot, match segments to the previous centres) or
+   * `assign` (assign later snapshots to the first snapshot's centres).
+   */
+  mode?: string
+}
+
+/** Stable segments over time. */
+export interface DynamicResult {
+  /** Number of segments. */
+  k: number
+  /** Stable segment id of each row, per snapshot. */
+  labels: Array<Uint32Array>
+  /** Centres per snapshot, row-major `k x nCols`, in stable segment order. */
+  centroids: Array<Float64Array>
+  /** Transitions between snapshot t and t+1. */
+  transitions: Array<Transition>
+  /** The k-means model of the last snapshot, as a model file (JSON text). */
+  model: string
+}
+
+/**
+ * Segments each snapshot with k-means, keeps segment ids stable over time (Hungarian
+ * matching of centres) and counts moves between consecutive snapshots.
+ */
+export declare function dynamicSegmentation(snapshots: Array<Snapshot>, options?: DynamicOptions | undefined | null): DynamicResult
+
+/** Async twin of `dynamicSegmentation`. */
+export declare function dynamicSegmentationAsync(snapshots: Array<Snapshot>, options?: DynamicOptions | undefined | null): Promise<DynamicResult>
 
 /** Events as columns. */
 export interface EventColumns {
@@ -806,6 +1011,24 @@ export interface FitSummary {
   message: string
 }
 
+/** Options of `GaussianMixture`. */
+export interface GaussianMixtureOptions {
+  /** Number of components (default 1). */
+  nComponents?: number
+  /** `full` (default) or `diag`. */
+  covarianceType?: string
+  /** Convergence tolerance on the lower bound (default 1e-3). */
+  tol?: number
+  /** Added to covariance diagonals (default 1e-6). */
+  regCovar?: number
+  /** Maximum EM iterations (default 100). */
+  maxIter?: number
+  /** Initialisations; the best is kept (default 1). */
+  nInit?: number
+  /** Seed (default 0). */
+  seed?: number
+}
+
 /** Options of `GradientBoostingChurn` (scikit-learn HistGradientBoostingClassifier names). */
 export interface GradientBoostingOptions {
   /** Shrinkage (default 0.1). */
@@ -852,10 +1075,10 @@ export interface KMeansOptions {
  * Reads a segcore model file (JSON text, or the parsed object) and returns the fitted model
  * of its `kind`: `BetaGeo`, `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`,
  * `BetaGeoBetaBinom`, `KMeans`, `StandardScaler`, `MinMaxScaler`, `RobustScaler`,
- * `LogisticChurn`, `GradientBoostingChurn` or `Segmenter`.
+ * `LogisticChurn`, `GradientBoostingChurn`, `Segmenter` or `GaussianMixture`.
  * Unknown formats, versions and kinds are `MODEL_FILE` errors.
  */
-export declare function loadModel(json: string | object): BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn | Segmenter
+export declare function loadModel(json: string | object): BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn | Segmenter | GaussianMixture
 
 /** Options of `LogisticChurn`. */
 export interface LogisticOptions {
@@ -896,6 +1119,18 @@ export interface LogsSummary {
   totalAmount: number
 }
 
+/** Options of `MiniBatchKMeans`. */
+export interface MiniBatchKMeansOptions {
+  /** Number of clusters (default 8). */
+  nClusters?: number
+  /** Rows per mini-batch (default 1024). */
+  batchSize?: number
+  /** Passes over the data (default 100). */
+  maxIter?: number
+  /** Seed (default 0). */
+  seed?: number
+}
+
 /** The per-customer purchase summary the CLV models take (same pass as the features). */
 export interface PurchaseSummary {
   /** Repeat purchase occasions (occasions - 1). */
@@ -910,6 +1145,30 @@ export interface PurchaseSummary {
   purchaser: Array<boolean>
   /** Time unit of recency and T (`days`). */
   unit: string
+}
+
+/**
+ * Reads transactions (and optional events / feedback) from CSV files. Bad rows are
+ * `CSV_ERROR`s naming the file, line and column, or skipped and reported with
+ * `skipBadRows`.
+ */
+export declare function readLogsCsv(paths: CsvPaths, options?: CsvOptions | undefined | null): CsvLogs
+
+/** Async twin of `readLogsCsv` (reading and validation on the libuv pool). */
+export declare function readLogsCsvAsync(paths: CsvPaths, options?: CsvOptions | undefined | null): Promise<CsvLogs>
+
+/** What a reader did with one file. */
+export interface ReadReport {
+  /** Rows read. */
+  rowsRead: number
+  /** Bad rows skipped (with `skipBadRows`). */
+  rowsSkipped: number
+  /** Skipped rows by reason. */
+  skippedByReason: Record<string, number>
+  /** Rows repeating an earlier row exactly (kept). */
+  duplicateRows: number
+  /** Up to 10 skipped rows: `line` (1-based), `column`, `reason`. */
+  examples: Array<SkippedRow>
 }
 
 /**
@@ -983,6 +1242,31 @@ export declare function silhouetteScore(x: Numbers, nRows: number, nCols: number
 /** Async twin of `silhouetteScore` (the exact score is quadratic in the rows). */
 export declare function silhouetteScoreAsync(x: Numbers, nRows: number, nCols: number, labels: Numbers, sampleSize?: number | undefined | null, seed?: number | undefined | null): Promise<number>
 
+/** One skipped row. */
+export interface SkippedRow {
+  /** 1-based line of the file. */
+  line: number
+  /** Column. */
+  column: string
+  /** Why. */
+  reason: string
+}
+
+/**
+ * One snapshot: a row-major feature matrix at one date, and optionally the customer code of
+ * each row (so customers can come and go between snapshots; default: row i is customer i).
+ */
+export interface Snapshot {
+  /** Row-major `nRows x nCols` values. */
+  x: Float64Array | number[]
+  /** Rows. */
+  nRows: number
+  /** Columns. */
+  nCols: number
+  /** Integer customer key of each row. */
+  customers?: Array<number>
+}
+
 /** Transactions as columns (all of the same length). */
 export interface TransactionColumns {
   /** Customer ids. */
@@ -1047,6 +1331,14 @@ export interface TransactionTable {
   channel?: Array<string>
   /** Discount flags. */
   discount?: Array<boolean>
+}
+
+/** Segment moves between two consecutive snapshots. */
+export interface Transition {
+  /** `counts[from * k + to]`: customers in both snapshots moving from `from` to `to`. */
+  counts: Float64Array
+  /** Row-normalised counts (NaN for an empty source segment). */
+  rates: Float64Array
 }
 
 /** The segcore version. */

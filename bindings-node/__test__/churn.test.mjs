@@ -104,3 +104,27 @@ test('metrics match scikit-learn', () => {
   close(brierScore(y, g.proba), g.brier_score, 1e-12, 'brier')
   assert.throws(() => rocAuc([true], [0.1, 0.2]), { code: 'LENGTH_MISMATCH' })
 })
+
+test('churnDatasets: out-of-time sets from logs train a useful model', async () => {
+  const { datasets, churnDatasets, churnDatasetsAsync } = await import('segcore')
+  const logs = datasets.syntheticShop(600, 2)
+  const opts = { trainCutoff: '2024-03-01', testCutoff: '2024-08-01', horizonDays: 90 }
+  const { train, test: te } = churnDatasets(logs, opts)
+  assert.deepEqual(train.names, te.names)
+  assert.equal(train.x.length, train.nRows * train.nCols)
+  assert.equal(train.y.length, train.nRows)
+  assert.equal(train.customerIds.length, train.nRows)
+  assert.equal(train.cutoff, Date.UTC(2024, 2, 1))
+  assert.ok(train.y.some((v) => v) && train.y.some((v) => !v))
+  // undefined features are NaN: gradient boosting takes them as missing values
+  assert.ok(train.x.some((v) => Number.isNaN(v)))
+  const m = new GradientBoostingChurn({ maxIter: 50, seed: 0 }).fit(train.x, train.nRows, train.nCols, train.y)
+  const auc = rocAuc(te.y, m.predictProba(te.x, te.nRows, te.nCols))
+  assert.ok(auc > 0.6, `out-of-time AUC ${auc}`)
+  const again = await churnDatasetsAsync(logs, opts)
+  assert.deepEqual(again.train.x, train.x)
+  assert.throws(() => churnDatasets(logs, { trainCutoff: '2024-03-01', testCutoff: '2024-04-01' }), {
+    code: 'INVALID_PARAMETER',
+  })
+  assert.throws(() => churnDatasets(logs, { testCutoff: '2024-04-01' }), { code: 'INVALID_PARAMETER' })
+})

@@ -108,3 +108,20 @@ test('errors: unfitted models, bad data, bad options', async () => {
   })
   await assert.rejects(new BetaGeo().fitAsync([1], [5], [2]), { code: 'INVALID_VALUE' })
 })
+
+test('calibrationAndHoldout splits transactions like lifetimes', async () => {
+  const { calibrationAndHoldout, calibrationAndHoldoutAsync } = await import('segcore')
+  const day = 86_400_000
+  const tx = { customerId: [1, 1, 1], timestamp: [0, 2 * day, 5 * day], amount: [1, 2, 6] }
+  const ch = calibrationAndHoldout(tx, 3 * day, 7 * day)
+  assert.deepEqual(ch.customerIds, ['1'])
+  assert.deepEqual([...ch.frequency], [1])
+  assert.deepEqual([...ch.recency], [2])
+  assert.deepEqual([...ch.T], [3])
+  assert.deepEqual([...ch.frequencyHoldout], [1])
+  assert.deepEqual([...ch.monetaryHoldout], [6])
+  assert.equal(ch.durationHoldout, 4)
+  assert.equal(ch.unit, 'days')
+  assert.deepEqual(await calibrationAndHoldoutAsync(tx, 3 * day, 7 * day), ch)
+  assert.throws(() => calibrationAndHoldout(tx, 7 * day, 3 * day), { code: 'INVALID_PARAMETER' })
+})

@@ -93,3 +93,26 @@ test('bad options are INVALID_PARAMETER; data errors reject the promise with the
   })
   await assert.rejects(featuresAsync([{ customerId: 1, timestamp: 0, amount: NaN }]), { code: 'INVALID_VALUE' })
 })
+
+test('object rows and column arrays give identical features', () => {
+  const logs = datasets.syntheticShop(150, 11)
+  const cols = logs.transactions()
+  const rows = cols.amount.length
+  const objects = Array.from({ length: rows }, (_, i) => ({
+    customerId: cols.customerId[i],
+    timestamp: new Date(cols.timestamp[i]),
+    amount: cols.amount[i],
+    orderId: cols.orderId?.[i],
+    quantity: cols.quantity?.[i],
+    product: cols.product?.[i],
+    category: cols.category?.[i],
+    channel: cols.channel?.[i],
+    discount: cols.discount?.[i],
+  }))
+  const opts = { asOf: '2024-06-01', events: logs.events(), feedback: logs.feedback() }
+  const a = features(objects, opts)
+  const b = features(cols, opts)
+  assert.deepEqual(a.names, b.names)
+  assert.deepEqual(a.customerIds, b.customerIds)
+  assert.deepEqual(a.values, b.values)
+})

@@ -450,3 +450,143 @@ pub fn brier_score(y: Vec<bool>, proba: Numbers) -> Result<f64> {
     let p = values(proba);
     run(|| metrics::brier_score(&y, &p))
 }
+
+/// A churn training or test set: features at a cutoff and whether each customer churned in
+/// the horizon after it.
+#[napi(object)]
+pub struct ChurnDataset {
+    /// Feature names (columns of `x`).
+    pub names: Vec<String>,
+    /// Row-major features.
+    pub x: Float64Array,
+    /// Rows.
+    pub n_rows: u32,
+    /// Columns.
+    pub n_cols: u32,
+    /// Churn labels (true = no purchase in the horizon), when known.
+    pub y: Option<Vec<bool>>,
+    /// Customer id of each row.
+    pub customer_ids: Vec<String>,
+    /// The cutoff, epoch milliseconds.
+    pub cutoff: f64,
+}
+
+/// Out-of-time training and test sets.
+#[napi(object)]
+pub struct ChurnDatasets {
+    /// Built at `trainCutoff`.
+    pub train: ChurnDataset,
+    /// Built at `testCutoff`.
+    pub test: ChurnDataset,
+}
+
+fn churn_dataset(
+    d: segcore::churn::dataset::ChurnDataset,
+    logs: &segcore::data::Logs,
+) -> ChurnDataset {
+    let c = logs.customers();
+    ChurnDataset {
+        names: d.names,
+        n_rows: d.x.nrows() as u32,
+        n_cols: d.x.ncols() as u32,
+        x: Float64Array::new(d.x.iter().copied().collect()),
+        y: d.y,
+        customer_ids: d.customers.iter().map(|&k| c.label(k)).collect(),
+        cutoff: d.cutoff as f64 * 1000.0,
+    }
+}
+
+type BuiltSets = (
+    segcore::churn::dataset::ChurnDataset,
+    segcore::churn::dataset::ChurnDataset,
+    std::sync::Arc<segcore::data::Logs>,
+);
+
+struct SetsInput {
+    logs: crate::data::LogsInput,
+    train: i64,
+    test: i64,
+    horizon: f64,
+    cfg: segcore::features::FeatureConfig,
+}
+
+fn sets_input(
+    logs: Either<
+        napi::bindgen_prelude::ClassInstance<crate::data::Logs>,
+        napi::bindgen_prelude::Unknown,
+    >,
+    options: napi::bindgen_prelude::Unknown,
+) -> Result<SetsInput> {
+    let opts = crate::data::options_arg(Some(options))?;
+    let o = opts.as_ref();
+    let time = |name: &'static str| -> Result<i64> {
+        match crate::convert::opt_prop(o, name)? {
+            Some(u) => crate::convert::time_seconds(&u, name),
+            None => Err(param(name, "is required")),
+        }
+    };
+    let (train, test) = (time("trainCutoff")?, time("testCutoff")?);
+    let horizon = match crate::convert::opt_prop(o, "horizonDays")? {
+        Some(u) => {
+            use napi::JsValue;
+            u.coerce_to_number()
+                .and_then(|n| n.get_double())
+                .map_err(crate::error::napi_err)?
+        }
+        None => 90.0,
+    };
+    Ok(SetsInput {
+        logs: crate::data::LogsInput::read(logs, o)?,
+        train,
+        test,
+        horizon,
+        cfg: crate::features::config(o)?,
+    })
+}
+
+fn build_sets(i: SetsInput) -> segcore::Result<BuiltSets> {
+    let logs = i.logs.build()?;
+    let (a, b) = segcore::churn::dataset::out_of_time(&logs, i.train, i.test, i.horizon, &i.cfg)?;
+    Ok((a, b, logs))
+}
+
+fn finish_sets(b: BuiltSets) -> Result<ChurnDatasets> {
+    Ok(ChurnDatasets {
+        train: churn_dataset(b.0, &b.2),
+        test: churn_dataset(b.1, &b.2),
+    })
+}
+
+/// Out-of-time churn sets: features at `trainCutoff` labelled by the `horizonDays` (default
+/// 90) after it, and the same at `testCutoff` (at least one horizon later). Feature options
+/// as in `features`.
+#[napi(
+    ts_args_type = "logs: Logs | TransactionRow[] | TransactionColumns, options: { trainCutoff: Date | number | string, testCutoff: Date | number | string, horizonDays?: number } & FeaturesOptions"
+)]
+pub fn churn_datasets(
+    logs: Either<
+        napi::bindgen_prelude::ClassInstance<crate::data::Logs>,
+        napi::bindgen_prelude::Unknown,
+    >,
+    options: napi::bindgen_prelude::Unknown,
+) -> Result<ChurnDatasets> {
+    let i = sets_input(logs, options)?;
+    finish_sets(run(|| build_sets(i))?)
+}
+
+/// Async twin of `churnDatasets`.
+#[napi(
+    ts_args_type = "logs: Logs | TransactionRow[] | TransactionColumns, options: { trainCutoff: Date | number | string, testCutoff: Date | number | string, horizonDays?: number } & FeaturesOptions",
+    ts_return_type = "Promise<ChurnDatasets>"
+)]
+pub fn churn_datasets_async(
+    logs: Either<
+        napi::bindgen_prelude::ClassInstance<crate::data::Logs>,
+        napi::bindgen_prelude::Unknown,
+    >,
+    options: napi::bindgen_prelude::Unknown,
+) -> Result<AsyncTask<crate::task::Job<BuiltSets, ChurnDatasets>>> {
+    let i = sets_input(logs, options)?;
+    let work: Work<BuiltSets> = Box::new(move || build_sets(i));
+    Ok(AsyncTask::new(crate::task::Job::new(work, finish_sets)))
+}

@@ -70,7 +70,7 @@ pub struct KMeansOptions {
     pub algorithm: Option<String>,
 }
 
-fn kmeans_params(o: &KMeansOptions) -> Result<KMeansParams> {
+pub(crate) fn kmeans_params(o: &KMeansOptions) -> Result<KMeansParams> {
     let mut p = CoreKMeans::params(o.n_clusters.unwrap_or(8) as usize);
     if let Some(v) = o.n_init {
         p = p.n_init(v as usize);
@@ -562,4 +562,319 @@ pub fn rfm_segments(
         score: s.score,
         segment: s.segment,
     })
+}
+
+/// Options of `GaussianMixture`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct GaussianMixtureOptions {
+    /// Number of components (default 1).
+    pub n_components: Option<u32>,
+    /// `full` (default) or `diag`.
+    pub covariance_type: Option<String>,
+    /// Convergence tolerance on the lower bound (default 1e-3).
+    pub tol: Option<f64>,
+    /// Added to covariance diagonals (default 1e-6).
+    pub reg_covar: Option<f64>,
+    /// Maximum EM iterations (default 100).
+    pub max_iter: Option<u32>,
+    /// Initialisations; the best is kept (default 1).
+    pub n_init: Option<u32>,
+    /// Seed (default 0).
+    pub seed: Option<u32>,
+}
+
+type CoreGmm = segcore::cluster::gmm::GaussianMixture;
+
+/// Gaussian mixture (EM, k-means initialisation), as scikit-learn's GaussianMixture: soft
+/// segments with membership probabilities.
+#[napi]
+pub struct GaussianMixture {
+    params: segcore::cluster::gmm::GaussianMixtureParams,
+    fitted: Slot<CoreGmm>,
+}
+
+impl GaussianMixture {
+    pub(crate) fn wrap(m: CoreGmm) -> GaussianMixture {
+        let s = slot();
+        let k = m.k();
+        store(&s, m);
+        GaussianMixture {
+            params: CoreGmm::params(k),
+            fitted: s,
+        }
+    }
+
+    fn model(&self) -> Result<std::sync::Arc<CoreGmm>> {
+        fitted(&self.fitted, "GaussianMixture")
+    }
+}
+
+#[napi]
+impl GaussianMixture {
+    /// A new, unfitted mixture.
+    #[napi(constructor)]
+    pub fn new(options: Option<GaussianMixtureOptions>) -> Result<Self> {
+        let o = options.unwrap_or_default();
+        let mut p = CoreGmm::params(o.n_components.unwrap_or(1) as usize);
+        if let Some(c) = o.covariance_type.as_deref() {
+            p.covariance_type = match c {
+                "full" => segcore::cluster::gmm::CovarianceType::Full,
+                "diag" => segcore::cluster::gmm::CovarianceType::Diag,
+                other => {
+                    return Err(param(
+                        "covarianceType",
+                        format!("unknown covariance type `{other}` (use full or diag)"),
+                    ))
+                }
+            };
+        }
+        if let Some(v) = o.tol {
+            p.tol = v;
+        }
+        if let Some(v) = o.reg_covar {
+            p.reg_covar = v;
+        }
+        if let Some(v) = o.max_iter {
+            p.max_iter = v as usize;
+        }
+        if let Some(v) = o.n_init {
+            p.n_init = v as usize;
+        }
+        if let Some(v) = o.seed {
+            p.seed = v as u64;
+        }
+        Ok(GaussianMixture {
+            params: p,
+            fitted: slot(),
+        })
+    }
+
+    /// Fits on the row-major matrix `x`; returns `this`.
+    #[napi(ts_return_type = "this")]
+    pub fn fit<'e>(
+        &self,
+        this: This<'e>,
+        x: Numbers,
+        n_rows: u32,
+        n_cols: u32,
+    ) -> Result<Object<'e>> {
+        let p = self.params.clone();
+        store(
+            &self.fitted,
+            run(|| p.fit(matrix(x, n_rows, n_cols)?.view()))?,
+        );
+        Ok(this.object)
+    }
+
+    /// Async twin of `fit`; resolves with `this`.
+    #[napi(ts_return_type = "Promise<this>")]
+    pub fn fit_async(
+        &self,
+        this: This,
+        x: Numbers,
+        n_rows: u32,
+        n_cols: u32,
+    ) -> Result<AsyncTask<FitJob<CoreGmm>>> {
+        let p = self.params.clone();
+        let x = values(x);
+        let work: Work<CoreGmm> =
+            Box::new(move || p.fit(matrix(Either::B(x), n_rows, n_cols)?.view()));
+        Ok(AsyncTask::new(FitJob::new(
+            work,
+            self.fitted.clone(),
+            &this.object,
+        )?))
+    }
+
+    /// Component weights.
+    #[napi(getter)]
+    pub fn weights(&self) -> Result<Float64Array> {
+        Ok(Float64Array::new(self.model()?.weights.to_vec()))
+    }
+
+    /// Component means, row-major `nComponents x nCols`.
+    #[napi(getter)]
+    pub fn means(&self) -> Result<Float64Array> {
+        Ok(flat(self.model()?.means.clone()))
+    }
+
+    /// Whether EM converged.
+    #[napi(getter)]
+    pub fn converged(&self) -> Result<bool> {
+        Ok(self.model()?.converged)
+    }
+
+    /// Most likely component of each row.
+    #[napi]
+    pub fn predict(&self, x: Numbers, n_rows: u32, n_cols: u32) -> Result<Uint32Array> {
+        let m = self.model()?;
+        let l = run(|| m.predict(matrix(x, n_rows, n_cols)?.view()))?;
+        Ok(Uint32Array::new(l.iter().map(|&v| v as u32).collect()))
+    }
+
+    /// Membership probabilities, row-major `nRows x nComponents`.
+    #[napi]
+    pub fn predict_proba(&self, x: Numbers, n_rows: u32, n_cols: u32) -> Result<Float64Array> {
+        let m = self.model()?;
+        Ok(flat(run(|| {
+            m.predict_proba(matrix(x, n_rows, n_cols)?.view())
+        })?))
+    }
+
+    /// Mean log-likelihood per row.
+    #[napi]
+    pub fn score(&self, x: Numbers, n_rows: u32, n_cols: u32) -> Result<f64> {
+        let m = self.model()?;
+        run(|| m.score(matrix(x, n_rows, n_cols)?.view()))
+    }
+
+    /// Bayesian information criterion on `x` (lower is better).
+    #[napi]
+    pub fn bic(&self, x: Numbers, n_rows: u32, n_cols: u32) -> Result<f64> {
+        let m = self.model()?;
+        run(|| m.bic(matrix(x, n_rows, n_cols)?.view()))
+    }
+
+    /// The model file (JSON text).
+    #[napi]
+    pub fn to_json(&self) -> Result<String> {
+        let m = self.model()?;
+        run(|| model::to_json(&*m))
+    }
+
+    /// The model file as an object (used by `JSON.stringify`).
+    #[napi(js_name = "toJSON")]
+    pub fn to_json_value(&self) -> Result<serde_json::Value> {
+        crate::model::parse_json(&self.to_json()?)
+    }
+
+    /// Reads a model file.
+    #[napi(factory)]
+    pub fn from_json(json: String) -> Result<Self> {
+        Ok(Self::wrap(run(|| model::from_json::<CoreGmm>(&json))?))
+    }
+}
+
+/// Options of `MiniBatchKMeans`.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct MiniBatchKMeansOptions {
+    /// Number of clusters (default 8).
+    pub n_clusters: Option<u32>,
+    /// Rows per mini-batch (default 1024).
+    pub batch_size: Option<u32>,
+    /// Passes over the data (default 100).
+    pub max_iter: Option<u32>,
+    /// Seed (default 0).
+    pub seed: Option<u32>,
+}
+
+type CoreMiniBatch = segcore::cluster::kmeans::MiniBatchKMeans;
+
+/// Mini-batch k-means (scikit-learn's MiniBatchKMeans) for many customers; seeded.
+#[napi]
+pub struct MiniBatchKMeans {
+    params: segcore::cluster::kmeans::MiniBatchKMeansParams,
+    fitted: Slot<CoreMiniBatch>,
+}
+
+impl MiniBatchKMeans {
+    fn model(&self) -> Result<std::sync::Arc<CoreMiniBatch>> {
+        fitted(&self.fitted, "MiniBatchKMeans")
+    }
+}
+
+#[napi]
+impl MiniBatchKMeans {
+    /// A new, unfitted estimator.
+    #[napi(constructor)]
+    pub fn new(options: Option<MiniBatchKMeansOptions>) -> Result<Self> {
+        let o = options.unwrap_or_default();
+        let mut p = CoreMiniBatch::params(o.n_clusters.unwrap_or(8) as usize);
+        if let Some(v) = o.batch_size {
+            p.batch_size = v as usize;
+        }
+        if let Some(v) = o.max_iter {
+            p.max_iter = v as usize;
+        }
+        if let Some(v) = o.seed {
+            p.seed = v as u64;
+        }
+        Ok(MiniBatchKMeans {
+            params: p,
+            fitted: slot(),
+        })
+    }
+
+    /// Fits on the row-major matrix `x`; returns `this`.
+    #[napi(ts_return_type = "this")]
+    pub fn fit<'e>(
+        &self,
+        this: This<'e>,
+        x: Numbers,
+        n_rows: u32,
+        n_cols: u32,
+    ) -> Result<Object<'e>> {
+        let p = self.params.clone();
+        store(
+            &self.fitted,
+            run(|| p.fit(matrix(x, n_rows, n_cols)?.view(), None))?,
+        );
+        Ok(this.object)
+    }
+
+    /// Async twin of `fit`; resolves with `this`.
+    #[napi(ts_return_type = "Promise<this>")]
+    pub fn fit_async(
+        &self,
+        this: This,
+        x: Numbers,
+        n_rows: u32,
+        n_cols: u32,
+    ) -> Result<AsyncTask<FitJob<CoreMiniBatch>>> {
+        let p = self.params.clone();
+        let x = values(x);
+        let work: Work<CoreMiniBatch> =
+            Box::new(move || p.fit(matrix(Either::B(x), n_rows, n_cols)?.view(), None));
+        Ok(AsyncTask::new(FitJob::new(
+            work,
+            self.fitted.clone(),
+            &this.object,
+        )?))
+    }
+
+    /// Centroids, row-major `nClusters x nCols`.
+    #[napi(getter)]
+    pub fn centroids(&self) -> Result<Float64Array> {
+        Ok(flat(self.model()?.centroids.clone()))
+    }
+
+    /// Cluster of each training row.
+    #[napi(getter)]
+    pub fn labels(&self) -> Result<Uint32Array> {
+        Ok(Uint32Array::new(
+            self.model()?.labels.iter().map(|&l| l as u32).collect(),
+        ))
+    }
+
+    /// Sum of squared distances of the training rows to their centroids.
+    #[napi(getter)]
+    pub fn inertia(&self) -> Result<f64> {
+        Ok(self.model()?.inertia)
+    }
+
+    /// Nearest centroid of each row.
+    #[napi]
+    pub fn predict(&self, x: Numbers, n_rows: u32, n_cols: u32) -> Result<Uint32Array> {
+        let m = self.model()?;
+        let l = run(|| m.predict(matrix(x, n_rows, n_cols)?.view()))?;
+        Ok(Uint32Array::new(l.iter().map(|&v| v as u32).collect()))
+    }
+
+    /// The fitted centres as a `KMeans` (same predictions; its model file is a KMeans file).
+    #[napi(js_name = "toKMeans")]
+    pub fn to_kmeans(&self) -> Result<KMeans> {
+        Ok(KMeans::wrap(self.model()?.as_kmeans()))
+    }
 }

@@ -677,3 +677,120 @@ impl BetaGeoBetaBinom {
         Ok(Self::wrap(run(|| model::from_json::<Bgbb>(&json))?))
     }
 }
+
+/// Calibration-period summary and holdout-period outcomes of every customer who bought
+/// before the calibration end (lifetimes' `calibration_and_holdout_data`).
+#[napi(object)]
+pub struct CalibrationHoldout {
+    /// Customer id of each row.
+    pub customer_ids: Vec<String>,
+    /// Calibration repeat purchases.
+    pub frequency: Float64Array,
+    /// Calibration recency.
+    pub recency: Float64Array,
+    /// Calibration age.
+    #[napi(js_name = "T")]
+    pub t: Float64Array,
+    /// Calibration mean repeat spend.
+    pub monetary: Float64Array,
+    /// Purchase occasions in the holdout period.
+    pub frequency_holdout: Float64Array,
+    /// Mean spend per holdout occasion (0 without one).
+    pub monetary_holdout: Float64Array,
+    /// Holdout length in the unit.
+    pub duration_holdout: f64,
+    /// Time unit.
+    pub unit: String,
+}
+
+type HoldoutOut = (
+    core::from_logs::CalibrationHoldout,
+    std::sync::Arc<segcore::data::Logs>,
+);
+
+struct HoldoutIn {
+    logs: crate::data::LogsInput,
+    cal: i64,
+    obs: i64,
+    unit: TimeUnit,
+}
+
+fn holdout_in(
+    logs: Either<
+        napi::bindgen_prelude::ClassInstance<crate::data::Logs>,
+        napi::bindgen_prelude::Unknown,
+    >,
+    calibration_end: napi::bindgen_prelude::Unknown,
+    observation_end: napi::bindgen_prelude::Unknown,
+    unit: Option<String>,
+) -> Result<HoldoutIn> {
+    let unit = match unit {
+        None => TimeUnit::Days,
+        Some(u) => run(|| TimeUnit::parse(&u))?,
+    };
+    Ok(HoldoutIn {
+        logs: crate::data::LogsInput::read(logs, None)?,
+        cal: crate::convert::time_seconds(&calibration_end, "calibrationEnd")?,
+        obs: crate::convert::time_seconds(&observation_end, "observationEnd")?,
+        unit,
+    })
+}
+
+fn holdout_run(i: HoldoutIn) -> segcore::Result<HoldoutOut> {
+    let logs = i.logs.build()?;
+    let ch = core::from_logs::calibration_and_holdout(logs.transactions(), i.cal, i.obs, i.unit)?;
+    Ok((ch, logs))
+}
+
+fn holdout_finish(o: HoldoutOut) -> Result<CalibrationHoldout> {
+    let (ch, logs) = o;
+    let c = logs.customers();
+    Ok(CalibrationHoldout {
+        customer_ids: ch.customers.iter().map(|&k| c.label(k)).collect(),
+        frequency: Float64Array::new(ch.calibration.frequency.clone()),
+        recency: Float64Array::new(ch.calibration.recency.clone()),
+        t: Float64Array::new(ch.calibration.t.clone()),
+        monetary: Float64Array::new(ch.calibration.monetary.clone()),
+        frequency_holdout: Float64Array::new(ch.frequency_holdout),
+        monetary_holdout: Float64Array::new(ch.monetary_holdout),
+        duration_holdout: ch.duration_holdout,
+        unit: ch.calibration.unit.to_string(),
+    })
+}
+
+/// Splits transactions at `calibrationEnd`: the RFM summary up to it and what each customer
+/// did until `observationEnd` (times as `Date`, epoch ms or text; `unit` days by default).
+#[napi(
+    ts_args_type = "logs: Logs | TransactionRow[] | TransactionColumns, calibrationEnd: Date | number | string, observationEnd: Date | number | string, unit?: 'days' | 'weeks' | 'months'"
+)]
+pub fn calibration_and_holdout(
+    logs: Either<
+        napi::bindgen_prelude::ClassInstance<crate::data::Logs>,
+        napi::bindgen_prelude::Unknown,
+    >,
+    calibration_end: napi::bindgen_prelude::Unknown,
+    observation_end: napi::bindgen_prelude::Unknown,
+    unit: Option<String>,
+) -> Result<CalibrationHoldout> {
+    let i = holdout_in(logs, calibration_end, observation_end, unit)?;
+    holdout_finish(run(|| holdout_run(i))?)
+}
+
+/// Async twin of `calibrationAndHoldout`.
+#[napi(
+    ts_args_type = "logs: Logs | TransactionRow[] | TransactionColumns, calibrationEnd: Date | number | string, observationEnd: Date | number | string, unit?: 'days' | 'weeks' | 'months'",
+    ts_return_type = "Promise<CalibrationHoldout>"
+)]
+pub fn calibration_and_holdout_async(
+    logs: Either<
+        napi::bindgen_prelude::ClassInstance<crate::data::Logs>,
+        napi::bindgen_prelude::Unknown,
+    >,
+    calibration_end: napi::bindgen_prelude::Unknown,
+    observation_end: napi::bindgen_prelude::Unknown,
+    unit: Option<String>,
+) -> Result<AsyncTask<crate::task::Job<HoldoutOut, CalibrationHoldout>>> {
+    let i = holdout_in(logs, calibration_end, observation_end, unit)?;
+    let work: Work<HoldoutOut> = Box::new(move || holdout_run(i));
+    Ok(AsyncTask::new(crate::task::Job::new(work, holdout_finish)))
+}

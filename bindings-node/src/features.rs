@@ -183,7 +183,7 @@ fn u32_opt(options: Option<&Object>, name: &str) -> Result<Option<u32>> {
 }
 
 /// Options of `features` as a core config.
-fn config(options: Option<&Object>) -> Result<FeatureConfig> {
+pub(crate) fn config(options: Option<&Object>) -> Result<FeatureConfig> {
     let mut cfg = FeatureConfig::default();
     if let Some(u) = opt_prop(options, "asOf")? {
         cfg = cfg.as_of(Some(time_seconds(&u, "asOf")?));

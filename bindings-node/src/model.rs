@@ -7,7 +7,7 @@ use segcore::model::{from_json, read_envelope};
 use segcore::SegError;
 
 use crate::churn::{GradientBoostingChurn, LogisticChurn};
-use crate::cluster::{KMeans, MinMaxScaler, RobustScaler, StandardScaler};
+use crate::cluster::{GaussianMixture, KMeans, MinMaxScaler, RobustScaler, StandardScaler};
 use crate::clv::{BetaGeo, BetaGeoBetaBinom, GammaGamma, ModifiedBetaGeo, ParetoNbd};
 use crate::error::{run, seg, Result};
 use crate::pipeline::Segmenter;
@@ -30,7 +30,7 @@ pub type AnyModel = Either<
             Either<Either<StandardScaler, MinMaxScaler>, RobustScaler>,
         >,
     >,
-    Either<Either<LogisticChurn, GradientBoostingChurn>, Segmenter>,
+    Either<Either<LogisticChurn, GradientBoostingChurn>, Either<Segmenter, GaussianMixture>>,
 >;
 
 fn clv(m: Either<Either<BetaGeo, ModifiedBetaGeo>, Either<ParetoNbd, GammaGamma>>) -> AnyModel {
@@ -49,11 +49,11 @@ fn other(
 /// Reads a segcore model file (JSON text, or the parsed object) and returns the fitted model
 /// of its `kind`: `BetaGeo`, `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`,
 /// `BetaGeoBetaBinom`, `KMeans`, `StandardScaler`, `MinMaxScaler`, `RobustScaler`,
-/// `LogisticChurn`, `GradientBoostingChurn` or `Segmenter`.
+/// `LogisticChurn`, `GradientBoostingChurn`, `Segmenter` or `GaussianMixture`.
 /// Unknown formats, versions and kinds are `MODEL_FILE` errors.
 #[napi(
     ts_args_type = "json: string | object",
-    ts_return_type = "BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn | Segmenter"
+    ts_return_type = "BetaGeo | ModifiedBetaGeo | ParetoNbd | GammaGamma | BetaGeoBetaBinom | KMeans | StandardScaler | MinMaxScaler | RobustScaler | LogisticChurn | GradientBoostingChurn | Segmenter | GaussianMixture"
 )]
 pub fn load_model(json: serde_json::Value) -> Result<AnyModel> {
     let text = match json {
@@ -89,7 +89,12 @@ pub fn load_model(json: serde_json::Value) -> Result<AnyModel> {
         "RobustScaler" => other(Either::B(Either::B(RobustScaler::wrap(run(|| {
             from_json(&text)
         })?)))),
-        "Segmenter" => Either::B(Either::B(Segmenter::wrap(run(|| from_json(&text))?))),
+        "Segmenter" => Either::B(Either::B(Either::A(Segmenter::wrap(run(|| {
+            from_json(&text)
+        })?)))),
+        "GaussianMixture" => Either::B(Either::B(Either::B(GaussianMixture::wrap(run(|| {
+            from_json(&text)
+        })?)))),
         "LogisticChurn" => Either::B(Either::A(Either::A(LogisticChurn::wrap(run(|| {
             from_json(&text)
         })?)))),
