@@ -443,6 +443,17 @@ fn main() -> Result<()> {
             sseg.model.segment_names.clone(),
             tr.rates.iter().copied().collect(),
         );
+        let flagged: Vec<bool> = fun_chart
+            .0
+            .iter()
+            .map(|st| flags.iter().any(|f| &f.stage == st))
+            .collect();
+        s.funnel(
+            "checkout funnel: sessions reaching each stage (flagged: a weekly drop-off anomaly)",
+            fun_chart.0.clone(),
+            fun_chart.1.clone(),
+            flagged,
+        );
         s.table(
             &["stage", "sessions", "reach", "drop-off", "loops back"],
             fun_rows,
