@@ -3,7 +3,7 @@
 //! Every error thrown (or every rejected promise) is an `Error` whose `code` property is the
 //! stable [`SegError::code`] of the core error (`INVALID_VALUE`, `LENGTH_MISMATCH`,
 //! `EMPTY_INPUT`, `INVALID_PARAMETER`, `SHAPE_MISMATCH`, `NOT_CONVERGED`, `NUMERICAL_ERROR`,
-//! `UNIT_MISMATCH`, `MODEL_FILE`, `UNKNOWN_CUSTOMER`, `CSV_ERROR`, `IO_ERROR`) and whose
+//! `UNIT_MISMATCH`, `MODEL_FILE`, `UNKNOWN_CUSTOMER`, `CSV_ERROR`, `IO_ERROR`, `CANCELLED`) and whose
 //! message names the column and the row. Column and parameter names are given in the
 //! camelCase spelling a JavaScript caller uses (`orderId`, `nClusters`). Two codes come from
 //! the binding itself: `INVALID_ARGUMENT` (a JavaScript value of the wrong type that napi

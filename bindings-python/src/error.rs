@@ -98,6 +98,12 @@ const SPECS: &[(&str, &str, &str, &str)] = &[
         "KeyError",
         "A customer id was not found (`customer_id`).",
     ),
+    (
+        "CancelledError",
+        "CANCELLED",
+        "RuntimeError",
+        "A long fit was cancelled (`stage`); Ctrl-C raises KeyboardInterrupt instead.",
+    ),
 ];
 
 fn make_class<'py>(
@@ -222,6 +228,7 @@ fn build(py: Python<'_>, e: &SegError) -> PyResult<PyErr> {
             value.setattr("found", found)?;
         }
         SegError::UnknownCustomer { id } => value.setattr("customer_id", id)?,
+        SegError::Cancelled { stage } => value.setattr("stage", stage)?,
         _ => {}
     }
     Ok(err)

@@ -124,6 +124,13 @@ pub enum SegError {
         /// The id as text.
         id: String,
     },
+    /// A long fit was stopped through its [`Monitor`](crate::progress::Monitor)
+    /// (Ctrl-C in Python, an `AbortSignal` in Node).
+    #[error("{stage} was cancelled")]
+    Cancelled {
+        /// What was running when the cancellation was seen.
+        stage: String,
+    },
 }
 
 impl SegError {
@@ -186,6 +193,7 @@ impl SegError {
             SegError::UnitMismatch { .. } => "UNIT_MISMATCH",
             SegError::ModelFile { .. } => "MODEL_FILE",
             SegError::UnknownCustomer { .. } => "UNKNOWN_CUSTOMER",
+            SegError::Cancelled { .. } => "CANCELLED",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod features;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod report;
 
 pub use error::{Result, SegError};

@@ -26,6 +26,7 @@
 //! assert!(p[5] > p[0]);
 //! ```
 
+use crate::progress::Monitor;
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -219,6 +220,29 @@ impl LogisticChurnParams {
         y: &[bool],
         sample_weight: Option<ArrayView1<f64>>,
     ) -> Result<LogisticChurn> {
+        self.fit_with(x, y, sample_weight, &Monitor::new())
+    }
+
+    /// [`fit`](Self::fit) reporting solver iterations to `monitor` and stopping with
+    /// [`SegError::Cancelled`] when it is cancelled.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// let x = array![[0.0], [1.0], [2.0], [3.0]];
+    /// let m = segcore::progress::Monitor::new();
+    /// m.cancel();
+    /// let e = segcore::churn::LogisticChurn::params()
+    ///     .fit_with(x.view(), &[false, true, false, true], None, &m).unwrap_err();
+    /// assert_eq!(e.code(), "CANCELLED");
+    /// ```
+    pub fn fit_with(
+        &self,
+        x: ArrayView2<f64>,
+        y: &[bool],
+        sample_weight: Option<ArrayView1<f64>>,
+        monitor: &Monitor,
+    ) -> Result<LogisticChurn> {
+        monitor.check("logistic")?;
         self.validate()?;
         check_xy(x, y, sample_weight, false)?;
         let n = x.nrows();
@@ -277,9 +301,9 @@ impl LogisticChurnParams {
             Solver::Auto => d > AUTO_LBFGS_ABOVE,
         };
         let (beta, iter) = if use_lbfgs {
-            self.lbfgs(&data, beta, lambda, sum_w)?
+            self.lbfgs(&data, beta, lambda, sum_w, monitor)?
         } else {
-            self.newton(&data, beta, lambda, sum_w)?
+            self.newton(&data, beta, lambda, sum_w, monitor)?
         };
         Ok(LogisticChurn {
             coef: beta[..d].to_vec(),
@@ -298,6 +322,7 @@ impl LogisticChurnParams {
         mut beta: Vec<f64>,
         lambda: f64,
         sum_w: f64,
+        monitor: &Monitor,
     ) -> Result<(Vec<f64>, usize)> {
         let d1 = beta.len();
         let mut st = data.stats(&beta, lambda, true);
@@ -305,6 +330,7 @@ impl LogisticChurnParams {
         let mut lazy_gmax = f64::INFINITY;
         let mut iter = 0;
         loop {
+            monitor.step("logistic", iter as u64, self.max_iter as u64)?;
             let gmax = st.grad.iter().fold(0.0f64, |m, g| m.max(g.abs())) / sum_w;
             if gmax <= self.tol {
                 break;
@@ -379,6 +405,7 @@ impl LogisticChurnParams {
         mut beta: Vec<f64>,
         lambda: f64,
         sum_w: f64,
+        monitor: &Monitor,
     ) -> Result<(Vec<f64>, usize)> {
         const MEMORY: usize = 10;
         let max_iter = self.max_iter.saturating_mul(10);
@@ -387,6 +414,7 @@ impl LogisticChurnParams {
             std::collections::VecDeque::new();
         let mut iter = 0;
         loop {
+            monitor.step("logistic", iter as u64, max_iter as u64)?;
             let gmax = st.grad.iter().fold(0.0f64, |m, g| m.max(g.abs())) / sum_w;
             if gmax <= self.tol {
                 return Ok((beta, iter));

@@ -18,6 +18,7 @@
 //! assert!(g.converged);
 //! ```
 
+use crate::progress::Monitor;
 use ndarray::{Array1, Array2, Array3, ArrayView2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -210,6 +211,21 @@ impl GaussianMixtureParams {
     /// assert!((g.weights.sum() - 1.0).abs() < 1e-12);
     /// ```
     pub fn fit(&self, x: ArrayView2<f64>) -> Result<GaussianMixture> {
+        self.fit_with(x, &Monitor::new())
+    }
+
+    /// [`fit`](Self::fit) reporting EM iterations to `monitor` and stopping with
+    /// [`SegError::Cancelled`] when it is cancelled.
+    ///
+    /// ```
+    /// let x = ndarray::array![[0.0], [0.1], [0.2], [4.0], [4.1], [4.3]];
+    /// let m = segcore::progress::Monitor::new();
+    /// let g = segcore::cluster::gmm::GaussianMixture::params(2).fit_with(x.view(), &m).unwrap();
+    /// assert_eq!(m.latest().unwrap().stage, "gaussian mixture");
+    /// assert!(g.converged);
+    /// ```
+    pub fn fit_with(&self, x: ArrayView2<f64>, monitor: &Monitor) -> Result<GaussianMixture> {
+        monitor.check("gaussian mixture")?;
         check_matrix(&x, "x")?;
         let (n, d) = x.dim();
         self.validate(n, d)?;
@@ -230,7 +246,7 @@ impl GaussianMixtureParams {
                 GmmInit::KMeans => {
                     let km = KMeans::params(self.k)
                         .seed(self.seed.wrapping_add(init as u64))
-                        .fit(x, None)?;
+                        .fit_with(x, None, monitor)?;
                     let mut resp = vec![0.0; n * self.k];
                     for (i, &l) in km.labels.iter().enumerate() {
                         resp[i * self.k + l] = 1.0;
@@ -250,6 +266,12 @@ impl GaussianMixtureParams {
             let mut converged = false;
             let mut n_iter = 0;
             for it in 1..=self.max_iter {
+                let done = (init * self.max_iter + it) as u64;
+                monitor.step(
+                    "gaussian mixture",
+                    done,
+                    (self.n_init * self.max_iter) as u64,
+                )?;
                 let prev = lower;
                 let (ll, resp) = model.e_step(xf, n, d);
                 model = m_step(

@@ -32,6 +32,7 @@
 //! assert!(out.customers.get("churn_probability").is_some());
 //! ```
 
+use crate::progress::Monitor;
 use ndarray::Array2;
 use serde::{Deserialize, Serialize};
 
@@ -251,12 +252,32 @@ impl SegmenterParams {
     /// assert!(out.churn_validation_auc.unwrap() > 0.7);
     /// ```
     pub fn fit(&self, logs: &Logs) -> Result<Segmentation> {
+        self.fit_with(logs, &Monitor::new())
+    }
+
+    /// [`fit`](Self::fit) reporting its stages (and the inner k-means and logistic fits) to
+    /// `monitor`, and stopping with [`SegError::Cancelled`] when it is cancelled.
+    ///
+    /// ```
+    /// use segcore::data::{datasets, Logs};
+    /// use segcore::progress::Monitor;
+    /// let logs = Logs::new(datasets::cdnow_sample().unwrap(), None, None).unwrap();
+    /// let m = Monitor::new();
+    /// m.cancel();
+    /// let e = segcore::pipeline::Segmenter::params().fit_with(&logs, &m).unwrap_err();
+    /// assert_eq!(e.to_string(), "segmenter: features was cancelled");
+    /// ```
+    pub fn fit_with(&self, logs: &Logs, monitor: &Monitor) -> Result<Segmentation> {
+        const STAGES: u64 = 7;
+        let stage = |name: &str, i: u64| monitor.step(&format!("segmenter: {name}"), i, STAGES);
+        stage("features", 0)?;
         self.validate()?;
         let as_of = self.features.as_of.unwrap_or_else(|| default_as_of(logs));
         let cfg = self.features.clone().as_of(Some(as_of));
         let set = compute(logs, &cfg)?;
 
         // CLV models on the purchasers' summary
+        stage("clv", 1)?;
         let rfm = from_purchase_summary(&set.summary, TimeUnit::Days)?;
         let bg_nbd = BetaGeo::params().fit(&rfm.summary)?;
         // Gamma-Gamma on repeat buyers with a positive mean repeat spend (zero-value
@@ -272,6 +293,7 @@ impl SegmenterParams {
         let gamma_gamma = GammaGamma::params().fit_spend(&gx, &gm)?;
 
         // RFM quintile edges from the purchasers
+        stage("rfm", 2)?;
         let col = |name: &str| -> Result<Vec<f64>> {
             let c = set
                 .matrix
@@ -288,6 +310,7 @@ impl SegmenterParams {
         ];
 
         // behavioural segments
+        stage("choose k", 3)?;
         let names: Vec<String> = match &self.cluster_features {
             Some(v) => v.clone(),
             None => DEFAULT_CLUSTER_FEATURES
@@ -352,12 +375,15 @@ impl SegmenterParams {
                 (t.k, Some(t))
             }
         };
-        let kmeans = KMeans::params(k)
-            .n_init(4)
-            .seed(self.seed)
-            .fit(z.view(), None)?;
+        stage("kmeans", 4)?;
+        let kmeans =
+            KMeans::params(k)
+                .n_init(4)
+                .seed(self.seed)
+                .fit_with(z.view(), None, monitor)?;
 
         // churn: train at as_of - H (validated at as_of - 2H when possible)
+        stage("churn", 5)?;
         let h = self.churn_horizon_days;
         let h_secs = (h * 86_400.0).round() as i64;
         let mut train = ChurnDataset::build_with(logs, as_of - h_secs, h, &self.features)?;
@@ -382,8 +408,13 @@ impl SegmenterParams {
                 _ => None,
             };
         let churn_fill = train.fill_missing();
-        let churn =
-            LogisticChurn::params().fit(train.x.view(), train.y.as_deref().unwrap_or(&[]), None)?;
+        let churn = LogisticChurn::params().fit_with(
+            train.x.view(),
+            train.y.as_deref().unwrap_or(&[]),
+            None,
+            monitor,
+        )?;
+        stage("scoring", 6)?;
 
         let mut model = Segmenter {
             params: self.clone(),
@@ -453,6 +484,7 @@ impl SegmenterParams {
                     .collect(),
             ),
         )?;
+        monitor.step("segmenter: done", STAGES, STAGES)?;
         Ok(Segmentation {
             customers,
             profiles,

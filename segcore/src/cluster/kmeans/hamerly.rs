@@ -4,6 +4,7 @@
 //! distance to any other centre; a row is rescanned only when the bounds cannot rule out a
 //! change of label (Hamerly 2010, "Making k-means even faster").
 
+use crate::progress::Monitor;
 use rayon::prelude::*;
 
 use super::lloyd::{Acc, merge_all, update_centres};
@@ -28,7 +29,15 @@ fn two_nearest(r: &[f64], centres: &[f64], d: usize) -> (usize, f64, f64) {
 }
 
 /// Hamerly iterations from `init`; the stopping rule is Lloyd's.
-pub(crate) fn run(data: &Data, init: Vec<f64>, k: usize, max_iter: usize, tol: f64) -> RunOut {
+/// Stops early (returning the current state) once `monitor` is cancelled; the caller checks it.
+pub(crate) fn run(
+    data: &Data,
+    init: Vec<f64>,
+    k: usize,
+    max_iter: usize,
+    tol: f64,
+    monitor: &Monitor,
+) -> RunOut {
     let (n, d) = (data.n, data.d);
     let mut centres = init;
     let mut labels = vec![usize::MAX; n];
@@ -37,6 +46,9 @@ pub(crate) fn run(data: &Data, init: Vec<f64>, k: usize, max_iter: usize, tol: f
     let mut n_iter = 0;
     let mut strict = false;
     for it in 0..max_iter {
+        if monitor.step("kmeans", it as u64, max_iter as u64).is_err() {
+            break;
+        }
         // half the distance from each centre to its nearest other centre
         let mut s = vec![f64::INFINITY; k];
         for a in 0..k {

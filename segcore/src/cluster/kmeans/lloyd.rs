@@ -1,5 +1,6 @@
 //! Lloyd's algorithm: full assignment then weighted means, on fixed row chunks.
 
+use crate::progress::Monitor;
 use rayon::prelude::*;
 
 use super::{Data, RunOut, relocate_empty};
@@ -103,12 +104,23 @@ pub(crate) fn update_centres(
 
 /// Lloyd iterations from `init` (scikit-learn's loop: stop when labels do not change or when
 /// the squared centre shift is at most `tol`).
-pub(crate) fn run(data: &Data, init: Vec<f64>, k: usize, max_iter: usize, tol: f64) -> RunOut {
+/// Stops early (returning the current state) once `monitor` is cancelled; the caller checks it.
+pub(crate) fn run(
+    data: &Data,
+    init: Vec<f64>,
+    k: usize,
+    max_iter: usize,
+    tol: f64,
+    monitor: &Monitor,
+) -> RunOut {
     let mut centres = init;
     let mut labels = vec![usize::MAX; data.n];
     let mut n_iter = 0;
     let mut strict = false;
     for it in 0..max_iter {
+        if monitor.step("kmeans", it as u64, max_iter as u64).is_err() {
+            break;
+        }
         let mut acc = assign_accumulate(data, &centres, k, &mut labels);
         let (new, shift) = update_centres(data, &mut acc, &labels, &centres, k);
         centres = new;

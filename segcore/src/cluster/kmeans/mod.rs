@@ -28,6 +28,7 @@ mod stats;
 pub use minibatch::{MiniBatchKMeans, MiniBatchKMeansParams};
 pub use stats::KMeansStats;
 
+use crate::progress::Monitor;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -209,6 +210,30 @@ impl KMeansParams {
         x: ArrayView2<f64>,
         sample_weight: Option<ArrayView1<f64>>,
     ) -> Result<KMeans> {
+        self.fit_with(x, sample_weight, &Monitor::new())
+    }
+
+    /// [`fit`](Self::fit) reporting progress to `monitor` and stopping with
+    /// [`SegError::Cancelled`] when it is cancelled.
+    ///
+    /// ```
+    /// use segcore::cluster::kmeans::KMeans;
+    /// use segcore::progress::Monitor;
+    /// let x = ndarray::array![[0.0], [1.0], [10.0], [11.0]];
+    /// let m = Monitor::new();
+    /// let km = KMeans::params(2).fit_with(x.view(), None, &m).unwrap();
+    /// assert_eq!(km.inertia, 1.0);
+    /// m.cancel();
+    /// let err = KMeans::params(2).fit_with(x.view(), None, &m).unwrap_err();
+    /// assert_eq!(err.code(), "CANCELLED");
+    /// ```
+    pub fn fit_with(
+        &self,
+        x: ArrayView2<f64>,
+        sample_weight: Option<ArrayView1<f64>>,
+        monitor: &Monitor,
+    ) -> Result<KMeans> {
+        monitor.check("kmeans")?;
         check_matrix(&x, "x")?;
         let (n, d) = x.dim();
         self.validate(n, d)?;
@@ -228,17 +253,23 @@ impl KMeansParams {
             a => a,
         };
         let run = |init: Vec<f64>| match algorithm {
-            KMeansAlgorithm::Hamerly => hamerly::run(&data, init, self.k, self.max_iter, tol),
-            _ => lloyd::run(&data, init, self.k, self.max_iter, tol),
+            KMeansAlgorithm::Hamerly => {
+                hamerly::run(&data, init, self.k, self.max_iter, tol, monitor)
+            }
+            _ => lloyd::run(&data, init, self.k, self.max_iter, tol, monitor),
         };
         let mut best: Option<RunOut> = None;
         match &self.init {
-            KMeansInit::Given(c) => best = Some(run(c.iter().copied().collect())),
+            KMeansInit::Given(c) => {
+                best = Some(run(c.iter().copied().collect()));
+                monitor.check("kmeans")?;
+            }
             KMeansInit::KMeansPlusPlus => {
                 let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
                 for _ in 0..self.n_init {
                     let init = init::kmeans_plus_plus(&data, self.k, &mut rng);
                     let out = run(init);
+                    monitor.check("kmeans")?;
                     if best.as_ref().is_none_or(|b| out.inertia < b.inertia) {
                         best = Some(out);
                     }
