@@ -169,8 +169,12 @@ export declare class GaussianMixture {
   constructor(options?: GaussianMixtureOptions | undefined | null)
   /** Fits on the row-major matrix `x`; returns `this`. */
   fit(x: Numbers, nRows: number, nCols: number): this
-  /** Async twin of `fit`; resolves with `this`. */
-  fitAsync(this: this, x: Numbers, nRows: number, nCols: number): Promise<this>
+  /**
+   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
+   * the fit (the promise rejects with an `AbortError`, code `SEGCORE_CANCELLED`);
+   * `control.onProgress` receives `{ stage, done, total }`.
+   */
+  fitAsync(x: Numbers, nRows: number, nCols: number, control?: FitControl): Promise<this>
   /** Component weights. */
   get weights(): Float64Array
   /** Component means, row-major `nComponents x nCols`. */
@@ -206,8 +210,12 @@ export declare class GradientBoostingChurn {
    * per-row weights; returns `this`.
    */
   fit(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): this
-  /** Async twin of `fit`; resolves with `this`. */
-  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): Promise<this>
+  /**
+   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`)
+   * stops the fit (the promise rejects with an `AbortError`, code
+   * `SEGCORE_CANCELLED`); `control.onProgress` receives `{ stage, done, total }`.
+   */
+  fitAsync(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null, control?: FitControl): Promise<this>
   /** Whether the model is fitted. */
   get isFitted(): boolean
   /** Number of features the model was fitted on. */
@@ -249,8 +257,12 @@ export declare class KMeans {
    * `this`.
    */
   fit(x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null): this
-  /** Async twin of `fit`; resolves with `this`. */
-  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null): Promise<this>
+  /**
+   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
+   * the fit (the promise rejects with an `AbortError`, code `SEGCORE_CANCELLED`);
+   * `control.onProgress` receives `{ stage, done, total }`.
+   */
+  fitAsync(x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null, control?: FitControl): Promise<this>
   /** Whether the estimator is fitted. */
   get isFitted(): boolean
   /** Number of clusters. */
@@ -287,8 +299,12 @@ export declare class LogisticChurn {
    * per-row weights; returns `this`.
    */
   fit(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): this
-  /** Async twin of `fit`; resolves with `this`. */
-  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): Promise<this>
+  /**
+   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`)
+   * stops the fit (the promise rejects with an `AbortError`, code
+   * `SEGCORE_CANCELLED`); `control.onProgress` receives `{ stage, done, total }`.
+   */
+  fitAsync(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null, control?: FitControl): Promise<this>
   /** Whether the model is fitted. */
   get isFitted(): boolean
   /** Number of features the model was fitted on. */
@@ -497,8 +513,12 @@ export declare class Segmenter {
    * `options.feedback`; `options.asOf` is the cutoff); returns `this`.
    */
   fit(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }): this
-  /** Async twin of `fit`; resolves with `this`. */
-  fitAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }): Promise<this>
+  /**
+   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
+   * the fit between stages and iterations (the promise rejects with an `AbortError`, code
+   * `SEGCORE_CANCELLED`); `control.onProgress` receives `{ stage, done, total }`.
+   */
+  fitAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }, control?: FitControl): Promise<this>
   /** Whether the segmenter is fitted. */
   get isFitted(): boolean
   /** The customer table of the fit (null for a segmenter read from a file). */
@@ -981,6 +1001,14 @@ export interface FeedbackTable {
   topic?: Array<string>
 }
 
+/** The optional last argument of long async fits (typing only: read field by field). */
+export interface FitControl {
+  /** Stops the fit when aborted (before or while it runs). */
+  signal?: AbortSignal
+  /** Called on the main thread with the fit's progress, at most every 50 ms per stage. */
+  onProgress?: (progress: FitProgress) => void
+}
+
 /** Settings of a maximum-likelihood fit (all optional). */
 export interface FitOptions {
   /** L2 penalty on the natural-scale parameters (default 0). */
@@ -993,6 +1021,16 @@ export interface FitOptions {
   initial?: Array<number>
   /** Time unit of recency and T: `days` (default), `weeks` or `months`. */
   unit?: string
+}
+
+/** Progress of a long fit, as passed to `onProgress`. */
+export interface FitProgress {
+  /** What is running (`"kmeans"`, `"gbt"`, `"segmenter: churn"`...). */
+  stage: string
+  /** Units done (iterations or stages). */
+  done: number
+  /** Units expected at most (a fit may stop earlier when it converges). */
+  total: number
 }
 
 /** How the optimiser ended. */

@@ -69,7 +69,7 @@ test('explain: drivers add up, bands follow the thresholds, model file round-tri
   assert.ok(back instanceof LogisticChurn)
   assert.deepEqual(back.predictProba(d.x, d.nRows, d.nCols), m.predictProba(d.x, d.nRows, d.nCols))
   assert.throws(() => m.explain(d.x, d.nRows, d.nCols, ['a']), (e) => e.code !== undefined)
-  assert.throws(() => m.predictProba(d.x, d.nRows, 5), { code: 'SHAPE_MISMATCH' })
+  assert.throws(() => m.predictProba(d.x, d.nRows, 5), { code: 'SEGCORE_SHAPE_MISMATCH' })
 })
 
 test('GradientBoostingChurn: test AUC within 0.01 of scikit-learn, missing values allowed', async () => {
@@ -92,7 +92,7 @@ test('GradientBoostingChurn: test AUC within 0.01 of scikit-learn, missing value
   assert.equal(ex[0].drivers.length, 3)
   assert.equal(m.featureImportances().length, te.nCols)
   assert.ok(loadModel(JSON.stringify(m)) instanceof GradientBoostingChurn)
-  assert.throws(() => new GradientBoostingChurn({ calibration: 'magic' }), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => new GradientBoostingChurn({ calibration: 'magic' }), { code: 'SEGCORE_INVALID_PARAMETER' })
 })
 
 test('metrics match scikit-learn', () => {
@@ -102,7 +102,7 @@ test('metrics match scikit-learn', () => {
   close(averagePrecision(y, g.scores), g.average_precision_scores, 1e-12, 'average precision')
   close(logLoss(y, g.proba), g.log_loss, 1e-12, 'log loss')
   close(brierScore(y, g.proba), g.brier_score, 1e-12, 'brier')
-  assert.throws(() => rocAuc([true], [0.1, 0.2]), { code: 'LENGTH_MISMATCH' })
+  assert.throws(() => rocAuc([true], [0.1, 0.2]), { code: 'SEGCORE_LENGTH_MISMATCH' })
 })
 
 test('churnDatasets: out-of-time sets from logs train a useful model', async () => {
@@ -124,7 +124,7 @@ test('churnDatasets: out-of-time sets from logs train a useful model', async () 
   const again = await churnDatasetsAsync(logs, opts)
   assert.deepEqual(again.train.x, train.x)
   assert.throws(() => churnDatasets(logs, { trainCutoff: '2024-03-01', testCutoff: '2024-04-01' }), {
-    code: 'INVALID_PARAMETER',
+    code: 'SEGCORE_INVALID_PARAMETER',
   })
-  assert.throws(() => churnDatasets(logs, { testCutoff: '2024-04-01' }), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => churnDatasets(logs, { testCutoff: '2024-04-01' }), { code: 'SEGCORE_INVALID_PARAMETER' })
 })

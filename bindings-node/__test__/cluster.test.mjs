@@ -42,14 +42,14 @@ test('KMeans finds the two blobs; predict/transform agree; async twin equal', as
 })
 
 test('KMeans errors: shape, parameters, not fitted', async () => {
-  assert.throws(() => new KMeans({ nClusters: 2 }).fit(x, 3, 2), { code: 'SHAPE_MISMATCH' })
-  assert.throws(() => new KMeans({ algorithm: 'magic' }), { code: 'INVALID_PARAMETER' })
-  assert.throws(() => new KMeans({ nClusters: 9 }).fit(x, 8, 2), { code: 'INVALID_PARAMETER' })
-  assert.throws(() => new KMeans().predict(x, 8, 2), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => new KMeans({ nClusters: 2 }).fit(x, 3, 2), { code: 'SEGCORE_SHAPE_MISMATCH' })
+  assert.throws(() => new KMeans({ algorithm: 'magic' }), { code: 'SEGCORE_INVALID_PARAMETER' })
+  assert.throws(() => new KMeans({ nClusters: 9 }).fit(x, 8, 2), { code: 'SEGCORE_INVALID_PARAMETER' })
+  assert.throws(() => new KMeans().predict(x, 8, 2), { code: 'SEGCORE_INVALID_PARAMETER' })
   const bad = Float64Array.from(x)
   bad[5] = NaN
-  assert.throws(() => new KMeans({ nClusters: 2 }).fit(bad, 8, 2), { code: 'INVALID_VALUE' })
-  await assert.rejects(new KMeans({ nClusters: 2 }).fitAsync(bad, 8, 2), { code: 'INVALID_VALUE' })
+  assert.throws(() => new KMeans({ nClusters: 2 }).fit(bad, 8, 2), { code: 'SEGCORE_INVALID_VALUE' })
+  await assert.rejects(new KMeans({ nClusters: 2 }).fitAsync(bad, 8, 2), { code: 'SEGCORE_INVALID_VALUE' })
 })
 
 test('scalers match their definitions and round-trip', () => {
@@ -82,7 +82,7 @@ test('quality scores on the blobs', async () => {
   assert.equal(await silhouetteScoreAsync(x, 8, 2, labels), s)
   assert.ok(daviesBouldinScore(x, 8, 2, labels) < 0.2)
   assert.ok(calinskiHarabaszScore(x, 8, 2, labels) > 100)
-  assert.throws(() => silhouetteScore(x, 8, 2, [0, 0, 0, 0, 1, 1, 1, -1]), { code: 'INVALID_VALUE' })
+  assert.throws(() => silhouetteScore(x, 8, 2, [0, 0, 0, 0, 1, 1, 1, -1]), { code: 'SEGCORE_INVALID_VALUE' })
 })
 
 test('rfmSegments: quintile scores and segment names', () => {
@@ -90,8 +90,8 @@ test('rfmSegments: quintile scores and segment names', () => {
   assert.deepEqual(s.score, ['511', '155'])
   assert.equal(s.segment.length, 2)
   assert.deepEqual(s.recencyScore, [5, 1])
-  assert.throws(() => rfmSegments([1], [1, 2], [1]), { code: 'LENGTH_MISMATCH' })
-  assert.throws(() => rfmSegments([1], [1], [1], 'other'), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => rfmSegments([1], [1, 2], [1]), { code: 'SEGCORE_LENGTH_MISMATCH' })
+  assert.throws(() => rfmSegments([1], [1], [1], 'other'), { code: 'SEGCORE_INVALID_PARAMETER' })
 })
 
 test('GaussianMixture separates the blobs with confident memberships', async () => {
@@ -110,7 +110,7 @@ test('GaussianMixture separates the blobs with confident memberships', async () 
   const a = await new GaussianMixture({ nComponents: 2, covarianceType: 'diag', seed: 0 }).fitAsync(x, 8, 2)
   assert.deepEqual(a.means, g.means)
   assert.ok(loadModel(g.toJson()) instanceof GaussianMixture)
-  assert.throws(() => new GaussianMixture({ covarianceType: 'tied' }), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => new GaussianMixture({ covarianceType: 'tied' }), { code: 'SEGCORE_INVALID_PARAMETER' })
 })
 
 test('MiniBatchKMeans finds the blobs; toKMeans predicts the same', async () => {

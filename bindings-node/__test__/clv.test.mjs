@@ -64,7 +64,7 @@ test('Gamma-Gamma and lifetime value', () => {
   const bg = BetaGeo.fromParams(0.2426, 4.4137, 0.793, 2.4262, 'weeks')
   const clv = bg.customerLifetimeValue(gg, [26], [30.857], [31], [45], { horizon: 52.14, discountRate: 0.01 })
   assert.ok(clv[0] > 500)
-  assert.throws(() => bg.customerLifetimeValue(gg, [1], [1], [2], [1, 2]), { code: 'LENGTH_MISMATCH' })
+  assert.throws(() => bg.customerLifetimeValue(gg, [1], [1], [2], [1, 2]), { code: 'SEGCORE_LENGTH_MISMATCH' })
 })
 
 test('BG/BB on the donations data reproduces Fader, Hardie and Shang (2010)', async () => {
@@ -93,20 +93,20 @@ test('model files round-trip through toJson / fromJson / loadModel / JSON.string
   const any = loadModel(text)
   assert.ok(any instanceof BetaGeo)
   assert.deepEqual(any.pAlive([2], [30.43], [38.86]), m.pAlive([2], [30.43], [38.86]))
-  assert.throws(() => ParetoNbd.fromJson(text), { code: 'MODEL_FILE' })
-  assert.throws(() => loadModel('{"format":"nope"}'), { code: 'MODEL_FILE' })
+  assert.throws(() => ParetoNbd.fromJson(text), { code: 'SEGCORE_MODEL_FILE' })
+  assert.throws(() => loadModel('{"format":"nope"}'), { code: 'SEGCORE_MODEL_FILE' })
 })
 
 test('errors: unfitted models, bad data, bad options', async () => {
-  assert.throws(() => new BetaGeo().pAlive([1], [1], [2]), { code: 'INVALID_PARAMETER' })
-  assert.throws(() => new BetaGeo({ unit: 'fortnights' }), { code: 'INVALID_PARAMETER' })
-  assert.throws(() => new BetaGeo({ initial: [1, 2] }), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => new BetaGeo().pAlive([1], [1], [2]), { code: 'SEGCORE_INVALID_PARAMETER' })
+  assert.throws(() => new BetaGeo({ unit: 'fortnights' }), { code: 'SEGCORE_INVALID_PARAMETER' })
+  assert.throws(() => new BetaGeo({ initial: [1, 2] }), { code: 'SEGCORE_INVALID_PARAMETER' })
   assert.throws(() => new BetaGeo().fit([1, NaN], [1, 1], [2, 2]), (e) => {
-    assert.equal(e.code, 'INVALID_VALUE')
+    assert.equal(e.code, 'SEGCORE_INVALID_VALUE')
     assert.match(e.message, /row 1/)
     return true
   })
-  await assert.rejects(new BetaGeo().fitAsync([1], [5], [2]), { code: 'INVALID_VALUE' })
+  await assert.rejects(new BetaGeo().fitAsync([1], [5], [2]), { code: 'SEGCORE_INVALID_VALUE' })
 })
 
 test('calibrationAndHoldout splits transactions like lifetimes', async () => {
@@ -123,5 +123,5 @@ test('calibrationAndHoldout splits transactions like lifetimes', async () => {
   assert.equal(ch.durationHoldout, 4)
   assert.equal(ch.unit, 'days')
   assert.deepEqual(await calibrationAndHoldoutAsync(tx, 3 * day, 7 * day), ch)
-  assert.throws(() => calibrationAndHoldout(tx, 7 * day, 3 * day), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => calibrationAndHoldout(tx, 7 * day, 3 * day), { code: 'SEGCORE_INVALID_PARAMETER' })
 })

@@ -86,41 +86,41 @@ test('NaN amount: INVALID_VALUE naming the column and the row', () => {
   const bad = rows.map((r) => ({ ...r }))
   bad[2].amount = NaN
   const [code, msg] = codeOf(() => describeLogs(bad))
-  assert.equal(code, 'INVALID_VALUE')
+  assert.equal(code, 'SEGCORE_INVALID_VALUE')
   assert.equal(msg, 'column `amount`, row 2: NaN is not a valid value')
   const [code2, msg2] = codeOf(() => describeLogs({ ...columns, amount: new Float64Array([1, 2, Infinity, 4]) }))
-  assert.equal(code2, 'INVALID_VALUE')
+  assert.equal(code2, 'SEGCORE_INVALID_VALUE')
   assert.equal(msg2, 'column `amount`, row 2: inf is not a valid value')
 })
 
 test('type, time, length and empty errors carry stable codes', () => {
   assert.deepEqual(codeOf(() => describeLogs([{ customerId: 'a', timestamp: 'soon', amount: 1 }])), [
-    'INVALID_VALUE',
+    'SEGCORE_INVALID_VALUE',
     'column `timestamp`, row 0: unparseable time `soon`',
   ])
   assert.deepEqual(codeOf(() => describeLogs([{ customerId: 'a', timestamp: new Date('x'), amount: 1 }])), [
-    'INVALID_VALUE',
+    'SEGCORE_INVALID_VALUE',
     'column `timestamp`, row 0: an invalid Date is not a valid time',
   ])
   assert.deepEqual(codeOf(() => describeLogs([{ customerId: 'a', timestamp: 0, amount: '1' }])), [
-    'INVALID_VALUE',
+    'SEGCORE_INVALID_VALUE',
     'column `amount`, row 0: expected a number, got a string',
   ])
-  assert.deepEqual(codeOf(() => describeLogs([{ customerId: 1.5, timestamp: 0, amount: 1 }]))[0], 'INVALID_VALUE')
+  assert.deepEqual(codeOf(() => describeLogs([{ customerId: 1.5, timestamp: 0, amount: 1 }]))[0], 'SEGCORE_INVALID_VALUE')
   assert.deepEqual(codeOf(() => describeLogs({ customerId: [1, 2], timestamp: [0, 1], amount: [1] })), [
-    'LENGTH_MISMATCH',
+    'SEGCORE_LENGTH_MISMATCH',
     'column `amount` has 1 rows, expected 2',
   ])
-  assert.deepEqual(codeOf(() => describeLogs([])), ['EMPTY_INPUT', 'transactions is empty'])
-  assert.equal(codeOf(() => describeLogs(42))[0], 'INVALID_PARAMETER')
-  assert.equal(codeOf(() => describeLogs({ customerId: [1], amount: [1] }))[0], 'INVALID_PARAMETER')
+  assert.deepEqual(codeOf(() => describeLogs([])), ['SEGCORE_EMPTY_INPUT', 'transactions is empty'])
+  assert.equal(codeOf(() => describeLogs(42))[0], 'SEGCORE_INVALID_PARAMETER')
+  assert.equal(codeOf(() => describeLogs({ customerId: [1], amount: [1] }))[0], 'SEGCORE_INVALID_PARAMETER')
   const [c, m] = codeOf(() => describeLogs([{ customerId: 'a', timestamp: 0, amount: 1, orderId: 'o', quantity: -1 }]))
-  assert.equal(c, 'INVALID_VALUE')
+  assert.equal(c, 'SEGCORE_INVALID_VALUE')
   assert.match(m, /^column `quantity`, row 0:/)
   const [c2, m2] = codeOf(() =>
     describeLogs(rows, { feedback: [{ customerId: 'a', timestamp: 0, score: 7, scale: 'csat' }] }),
   )
-  assert.equal(c2, 'INVALID_VALUE')
+  assert.equal(c2, 'SEGCORE_INVALID_VALUE')
   assert.equal(m2, 'column `score`, row 0: 7 is outside the csat range 1..5')
 })
 
@@ -129,7 +129,7 @@ test('async twin gives the same result and rejects with the same coded error', a
   const bad = [{ customerId: 'a', timestamp: 0, amount: NaN }]
   await assert.rejects(describeLogsAsync(bad), (e) => {
     assert.ok(e instanceof Error)
-    assert.equal(e.code, 'INVALID_VALUE')
+    assert.equal(e.code, 'SEGCORE_INVALID_VALUE')
     assert.equal(e.message, 'column `amount`, row 0: NaN is not a valid value')
     return true
   })

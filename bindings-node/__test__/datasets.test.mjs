@@ -31,5 +31,5 @@ test('synthetic shop: same seed same logs, other seed other logs', async () => {
   assert.equal(a.nCustomers, 200)
   assert.ok(a.events().kind.length > 0)
   assert.ok(a.feedback().score.length > 0)
-  assert.throws(() => datasets.syntheticShop(10, -1), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => datasets.syntheticShop(10, -1), { code: 'SEGCORE_INVALID_PARAMETER' })
 })

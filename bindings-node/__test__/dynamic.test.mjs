@@ -27,6 +27,6 @@ test('stable segment ids and transition counts across snapshots', async () => {
   assert.equal(r.transitions[0].rates[a * 2 + b], 0.25)
   assert.ok(loadModel(r.model) instanceof KMeans)
   assert.deepEqual(await dynamicSegmentationAsync(snaps, { kmeans: { nClusters: 2, seed: 0 } }), r)
-  assert.throws(() => dynamicSegmentation([], {}), { code: 'EMPTY_INPUT' })
-  assert.throws(() => dynamicSegmentation(snaps, { mode: 'x' }), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => dynamicSegmentation([], {}), { code: 'SEGCORE_EMPTY_INPUT' })
+  assert.throws(() => dynamicSegmentation(snaps, { mode: 'x' }), { code: 'SEGCORE_INVALID_PARAMETER' })
 })

@@ -86,12 +86,12 @@ test('featuresAsync gives the same table as features', async () => {
 })
 
 test('bad options are INVALID_PARAMETER; data errors reject the promise with their code', async () => {
-  assert.throws(() => features(datasets.cdnow(), { families: ['nope'] }), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => features(datasets.cdnow(), { families: ['nope'] }), { code: 'SEGCORE_INVALID_PARAMETER' })
   assert.throws(() => features([{ customerId: 1, timestamp: 0, amount: 1 }], { asOf: 'later' }), {
-    code: 'INVALID_VALUE',
+    code: 'SEGCORE_INVALID_VALUE',
     message: 'column `asOf`, row 0: unparseable time `later`',
   })
-  await assert.rejects(featuresAsync([{ customerId: 1, timestamp: 0, amount: NaN }]), { code: 'INVALID_VALUE' })
+  await assert.rejects(featuresAsync([{ customerId: 1, timestamp: 0, amount: NaN }]), { code: 'SEGCORE_INVALID_VALUE' })
 })
 
 test('object rows and column arrays give identical features', () => {

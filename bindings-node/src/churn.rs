@@ -238,7 +238,7 @@ fn gbt_params(o: GradientBoostingOptions) -> Result<GradientBoostingChurnParams>
 
 macro_rules! churn_model {
     ($(#[doc = $doc:literal])* $js:ident, $core:ident, $params:ident, $options:ident, $make:ident, $kind:literal,
-     |$p:ident, $x:ident, $y:ident, $w:ident| $fit:expr) => {
+     |$p:ident, $x:ident, $y:ident, $w:ident, $m:ident| $fit:expr) => {
         $(#[doc = $doc])*
         #[napi]
         pub struct $js {
@@ -273,6 +273,7 @@ macro_rules! churn_model {
                 let $p = self.params.clone();
                 let $w = sample_weight.map(values);
                 let $y = y;
+                let $m = &segcore::progress::Monitor::new();
                 let m = run(|| {
                     let $x = matrix(x, n_rows, n_cols)?;
                     $fit
@@ -281,14 +282,21 @@ macro_rules! churn_model {
                 Ok(this.object)
             }
 
-            /// Async twin of `fit`; resolves with `this`.
-            #[napi(ts_return_type = "Promise<this>")]
-            pub fn fit_async(&self, this: This, x: Numbers, n_rows: u32, n_cols: u32, y: Vec<bool>, sample_weight: Option<Numbers>) -> Result<AsyncTask<FitJob<$core>>> {
+            /// Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`)
+            /// stops the fit (the promise rejects with an `AbortError`, code
+            /// `SEGCORE_CANCELLED`); `control.onProgress` receives `{ stage, done, total }`.
+            #[napi(
+                ts_args_type = "x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null, control?: FitControl",
+                ts_return_type = "Promise<this>"
+            )]
+            pub fn fit_async(&self, env: &napi::Env, this: This, x: Numbers, n_rows: u32, n_cols: u32, y: Vec<bool>, sample_weight: Option<Numbers>, control: Option<Object>) -> Result<AsyncTask<FitJob<$core>>> {
                 let $p = self.params.clone();
                 let $w = sample_weight.map(values);
                 let $y = y;
                 let xv = values(x);
+                let monitor = crate::control::monitor(env, control)?;
                 let work: Work<$core> = Box::new(move || {
+                    let $m = &monitor;
                     let $x = matrix(Either::B(xv), n_rows, n_cols)?;
                     $fit
                 });
@@ -367,10 +375,11 @@ churn_model!(
     LogisticOptions,
     logistic_params,
     "LogisticChurn",
-    |p, x, y, w| p.fit(
+    |p, x, y, w, m| p.fit_with(
         x.view(),
         &y,
-        w.as_ref().map(|w| ArrayView1::from(w.as_slice()))
+        w.as_ref().map(|w| ArrayView1::from(w.as_slice())),
+        m
     )
 );
 
@@ -384,8 +393,11 @@ churn_model!(
     GradientBoostingOptions,
     gbt_params,
     "GradientBoostingChurn",
-    |p, x, y, w| match w {
-        None => p.fit(x.view(), &y),
+    |p, x, y, w, m| match w {
+        None => {
+            m.check("gbt")?;
+            p.fit(x.view(), &y)
+        }
         Some(_) => Err(segcore::SegError::param(
             "sample_weight",
             "not supported by GradientBoostingChurn"

@@ -167,24 +167,34 @@ impl KMeans {
         Ok(this.object)
     }
 
-    /// Async twin of `fit`; resolves with `this`.
-    #[napi(ts_return_type = "Promise<this>")]
+    /// Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
+    /// the fit (the promise rejects with an `AbortError`, code `SEGCORE_CANCELLED`);
+    /// `control.onProgress` receives `{ stage, done, total }`.
+    #[napi(
+        ts_args_type = "x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null, control?: FitControl",
+        ts_return_type = "Promise<this>"
+    )]
+    #[allow(clippy::too_many_arguments)]
     pub fn fit_async(
         &self,
+        env: &napi::Env,
         this: This,
         x: Numbers,
         n_rows: u32,
         n_cols: u32,
         sample_weight: Option<Numbers>,
+        control: Option<Object>,
     ) -> Result<AsyncTask<FitJob<CoreKMeans>>> {
         let p = self.params.clone();
         let w = sample_weight.map(values);
         let x = values(x);
+        let monitor = crate::control::monitor(env, control)?;
         let work: Work<CoreKMeans> = Box::new(move || {
             let x = matrix(Either::B(x), n_rows, n_cols)?;
-            p.fit(
+            p.fit_with(
                 x.view(),
                 w.as_ref().map(|w| ndarray::ArrayView1::from(w.as_slice())),
+                &monitor,
             )
         });
         Ok(AsyncTask::new(FitJob::new(
@@ -667,19 +677,27 @@ impl GaussianMixture {
         Ok(this.object)
     }
 
-    /// Async twin of `fit`; resolves with `this`.
-    #[napi(ts_return_type = "Promise<this>")]
+    /// Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
+    /// the fit (the promise rejects with an `AbortError`, code `SEGCORE_CANCELLED`);
+    /// `control.onProgress` receives `{ stage, done, total }`.
+    #[napi(
+        ts_args_type = "x: Numbers, nRows: number, nCols: number, control?: FitControl",
+        ts_return_type = "Promise<this>"
+    )]
     pub fn fit_async(
         &self,
+        env: &napi::Env,
         this: This,
         x: Numbers,
         n_rows: u32,
         n_cols: u32,
+        control: Option<Object>,
     ) -> Result<AsyncTask<FitJob<CoreGmm>>> {
         let p = self.params.clone();
         let x = values(x);
+        let monitor = crate::control::monitor(env, control)?;
         let work: Work<CoreGmm> =
-            Box::new(move || p.fit(matrix(Either::B(x), n_rows, n_cols)?.view()));
+            Box::new(move || p.fit_with(matrix(Either::B(x), n_rows, n_cols)?.view(), &monitor));
         Ok(AsyncTask::new(FitJob::new(
             work,
             self.fitted.clone(),

@@ -1,14 +1,18 @@
 //! segcore errors as JavaScript errors.
 //!
-//! Every error thrown (or every rejected promise) is an `Error` whose `code` property is the
-//! stable [`SegError::code`] of the core error (`INVALID_VALUE`, `LENGTH_MISMATCH`,
-//! `EMPTY_INPUT`, `INVALID_PARAMETER`, `SHAPE_MISMATCH`, `NOT_CONVERGED`, `NUMERICAL_ERROR`,
-//! `UNIT_MISMATCH`, `MODEL_FILE`, `UNKNOWN_CUSTOMER`, `CSV_ERROR`, `IO_ERROR`, `CANCELLED`) and whose
-//! message names the column and the row. Column and parameter names are given in the
-//! camelCase spelling a JavaScript caller uses (`orderId`, `nClusters`). Two codes come from
-//! the binding itself: `INVALID_ARGUMENT` (a JavaScript value of the wrong type that napi
-//! itself rejected) and `INTERNAL_ERROR` (a bug: the core panicked; the panic is caught and
-//! never crosses the boundary).
+//! Every error thrown (or every rejected promise) is an `Error` whose `code` property is a
+//! stable code prefixed `SEGCORE_` (so it never collides with Node's own `ERR_*` codes) and
+//! whose message is the core's, naming the column and the row. From the core:
+//! `SEGCORE_INVALID_VALUE`, `SEGCORE_LENGTH_MISMATCH`, `SEGCORE_EMPTY_INPUT`,
+//! `SEGCORE_INVALID_PARAMETER`, `SEGCORE_SHAPE_MISMATCH`, `SEGCORE_NOT_CONVERGED`,
+//! `SEGCORE_NUMERICAL_ERROR`, `SEGCORE_UNIT_MISMATCH`, `SEGCORE_MODEL_FILE`,
+//! `SEGCORE_MODEL_VERSION`, `SEGCORE_UNKNOWN_CUSTOMER`, `SEGCORE_CSV_ERROR`,
+//! `SEGCORE_IO_ERROR`, `SEGCORE_CANCELLED` (an aborted fit; its `name` is `AbortError`).
+//! Column and parameter names are given in the camelCase spelling a JavaScript caller uses
+//! (`orderId`, `nClusters`). Three codes come from the binding itself:
+//! `SEGCORE_INVALID_ARGUMENT` (a JavaScript value of the wrong type that napi itself
+//! rejected), `SEGCORE_NOT_FITTED` (a model used before `fit`) and `SEGCORE_INTERNAL_ERROR`
+//! (a bug: the core panicked; the panic is caught and never crosses the boundary).
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -31,9 +35,43 @@ pub type JsError = napi::Error<Code>;
 pub type Result<T> = std::result::Result<T, JsError>;
 
 /// Code of errors raised by napi's own argument conversion.
-pub const INVALID_ARGUMENT: &str = "INVALID_ARGUMENT";
+pub const INVALID_ARGUMENT: &str = "SEGCORE_INVALID_ARGUMENT";
+/// Code of a model used before it was fitted.
+pub const NOT_FITTED: &str = "SEGCORE_NOT_FITTED";
 /// Code of a caught panic.
-pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+pub const INTERNAL_ERROR: &str = "SEGCORE_INTERNAL_ERROR";
+
+/// The JavaScript code of a core error: its [`SegError::code`] prefixed `SEGCORE_`.
+pub fn js_code(e: &SegError) -> &'static str {
+    match e.code() {
+        "INVALID_VALUE" => "SEGCORE_INVALID_VALUE",
+        "LENGTH_MISMATCH" => "SEGCORE_LENGTH_MISMATCH",
+        "EMPTY_INPUT" => "SEGCORE_EMPTY_INPUT",
+        "CSV_ERROR" => "SEGCORE_CSV_ERROR",
+        "IO_ERROR" => "SEGCORE_IO_ERROR",
+        "INVALID_PARAMETER" => "SEGCORE_INVALID_PARAMETER",
+        "SHAPE_MISMATCH" => "SEGCORE_SHAPE_MISMATCH",
+        "NOT_CONVERGED" => "SEGCORE_NOT_CONVERGED",
+        "NUMERICAL_ERROR" => "SEGCORE_NUMERICAL_ERROR",
+        "UNIT_MISMATCH" => "SEGCORE_UNIT_MISMATCH",
+        "MODEL_FILE" => "SEGCORE_MODEL_FILE",
+        "MODEL_VERSION" => "SEGCORE_MODEL_VERSION",
+        "UNKNOWN_CUSTOMER" => "SEGCORE_UNKNOWN_CUSTOMER",
+        "CANCELLED" => "SEGCORE_CANCELLED",
+        _ => "SEGCORE_ERROR",
+    }
+}
+
+/// Code of an aborted fit.
+pub const CANCELLED: &str = "SEGCORE_CANCELLED";
+
+/// A `SEGCORE_NOT_FITTED` error: `what` was used before `fit`.
+pub fn not_fitted(what: &str) -> JsError {
+    napi::Error::new(
+        Code(NOT_FITTED),
+        format!("{what} is not fitted: call fit() first"),
+    )
+}
 
 /// `order_id` -> `orderId`; names without underscores are unchanged.
 pub fn camel(name: &str) -> String {
@@ -84,7 +122,7 @@ fn rename(e: SegError) -> SegError {
 /// Converts a core error into a JavaScript error with its stable code.
 pub fn seg(e: SegError) -> JsError {
     let e = rename(e);
-    napi::Error::new(Code(e.code()), e.to_string())
+    napi::Error::new(Code(js_code(&e)), e.to_string())
 }
 
 /// Converts an error of napi's own (wrong JavaScript type) into an `INVALID_ARGUMENT` error.

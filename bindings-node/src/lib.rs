@@ -11,6 +11,7 @@
 mod churn;
 mod cluster;
 mod clv;
+mod control;
 mod convert;
 mod csv;
 mod data;

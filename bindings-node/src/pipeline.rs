@@ -109,8 +109,12 @@ pub struct SegFitted {
     churn_validation_auc: Option<f64>,
 }
 
-fn fit_logs(p: &SegmenterParams, logs: &segcore::data::Logs) -> segcore::Result<SegFitted> {
-    let s = p.fit(logs)?;
+fn fit_logs(
+    p: &SegmenterParams,
+    logs: &segcore::data::Logs,
+    monitor: &segcore::progress::Monitor,
+) -> segcore::Result<SegFitted> {
+    let s = p.fit_with(logs, monitor)?;
     let profiles = serde_json::to_value(&s.profiles).map_err(|e| segcore::SegError::Numerical {
         context: "segment profiles".into(),
         reason: e.to_string(),
@@ -197,27 +201,35 @@ impl Segmenter {
             Some(t) => self.params.clone().as_of(Some(t)),
             None => self.params.clone(),
         };
-        store(&self.fitted, run(|| fit_logs(&p, &*input.build()?))?);
+        store(
+            &self.fitted,
+            run(|| fit_logs(&p, &*input.build()?, &segcore::progress::Monitor::new()))?,
+        );
         Ok(this.object)
     }
 
-    /// Async twin of `fit`; resolves with `this`.
+    /// Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
+    /// the fit between stages and iterations (the promise rejects with an `AbortError`, code
+    /// `SEGCORE_CANCELLED`); `control.onProgress` receives `{ stage, done, total }`.
     #[napi(
-        ts_args_type = "logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }",
+        ts_args_type = "logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }, control?: FitControl",
         ts_return_type = "Promise<this>"
     )]
     pub fn fit_async(
         &self,
+        env: &napi::Env,
         this: This,
         logs: Either<ClassInstance<Logs>, Unknown>,
         options: Option<Unknown>,
+        control: Option<Object>,
     ) -> Result<AsyncTask<FitJob<SegFitted>>> {
         let (input, as_of) = read_logs(logs, options)?;
         let p = match as_of {
             Some(t) => self.params.clone().as_of(Some(t)),
             None => self.params.clone(),
         };
-        let work: Work<SegFitted> = Box::new(move || fit_logs(&p, &*input.build()?));
+        let monitor = crate::control::monitor(env, control)?;
+        let work: Work<SegFitted> = Box::new(move || fit_logs(&p, &*input.build()?, &monitor));
         Ok(AsyncTask::new(FitJob::new(
             work,
             self.fitted.clone(),

@@ -2,21 +2,28 @@
 //!
 //! JavaScript values are converted on the main thread before a job is queued; the job owns
 //! plain Rust data only. Errors reject the promise with the same coded `Error` the
-//! synchronous call would throw, and panics are caught (code `INTERNAL_ERROR`).
+//! synchronous call would throw, and panics are caught (code `SEGCORE_INTERNAL_ERROR`).
 
 use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::{Object, ObjectRef, ToNapiValue, TypeName};
-use napi::{Env, ScopedTask, Task};
+use napi::{Env, JsValue as _, ScopedTask, Task};
 
 use crate::error::{guard, Failure, JsError, Result};
 
 /// Work that runs on a worker thread.
 pub type Work<T> = Box<dyn FnOnce() -> segcore::Result<T> + Send>;
 
-/// The rejection value: a real JS `Error` carrying the stable `code`.
+/// The rejection value: a real JS `Error` carrying the stable `code`; an aborted fit's error
+/// is named `AbortError`, as the web platform's are.
 fn reject(env: Env, e: JsError) -> napi::Error {
+    let aborted = e.status.0 == crate::error::CANCELLED;
     let value = napi::JsError::from(e).into_unknown(env);
+    if aborted {
+        if let Ok(mut obj) = value.coerce_to_object() {
+            let _ = obj.set("name", "AbortError");
+        }
+    }
     napi::Error::from(value)
 }
 
@@ -63,15 +70,13 @@ pub fn slot<F>() -> Slot<F> {
     Arc::new(Mutex::new(None))
 }
 
-/// The fitted state (shared, cheap to clone), or an `INVALID_PARAMETER` error saying that
+/// The fitted state (shared, cheap to clone), or a `SEGCORE_NOT_FITTED` error saying that
 /// `what` is not fitted.
 pub fn fitted<F>(slot: &Slot<F>, what: &str) -> Result<Arc<F>> {
     let guard = slot
         .lock()
         .map_err(|_| crate::error::param("model", format!("{what}: state poisoned")))?;
-    guard.clone().ok_or_else(|| {
-        crate::error::param("model", format!("{what} is not fitted: call fit() first"))
-    })
+    guard.clone().ok_or_else(|| crate::error::not_fitted(what))
 }
 
 /// Stores a fitted state.

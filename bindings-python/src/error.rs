@@ -99,6 +99,12 @@ const SPECS: &[(&str, &str, &str, &str)] = &[
         "A customer id was not found (`customer_id`).",
     ),
     (
+        "ModelVersionError",
+        "MODEL_VERSION",
+        "ValueError",
+        "A model file of a format version this build does not read (`found`, `supported`).",
+    ),
+    (
         "CancelledError",
         "CANCELLED",
         "RuntimeError",
@@ -229,6 +235,10 @@ fn build(py: Python<'_>, e: &SegError) -> PyResult<PyErr> {
         }
         SegError::UnknownCustomer { id } => value.setattr("customer_id", id)?,
         SegError::Cancelled { stage } => value.setattr("stage", stage)?,
+        SegError::ModelVersion { found, supported } => {
+            value.setattr("found", found)?;
+            value.setattr("supported", supported)?;
+        }
         _ => {}
     }
     Ok(err)

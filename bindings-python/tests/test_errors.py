@@ -32,6 +32,8 @@ def tx(**over):
         (segcore.UnitMismatchError, "UNIT_MISMATCH", ValueError),
         (segcore.ModelFileError, "MODEL_FILE", ValueError),
         (segcore.UnknownCustomerError, "UNKNOWN_CUSTOMER", KeyError),
+        (segcore.ModelVersionError, "MODEL_VERSION", ValueError),
+        (segcore.CancelledError, "CANCELLED", RuntimeError),
     ],
 )
 def test_hierarchy_and_codes(cls, code, builtin):
@@ -123,3 +125,13 @@ def test_unknown_customer_error_message_is_plain():
     e = segcore.UnknownCustomerError("unknown customer id `x`")
     assert str(e) == "unknown customer id `x`"
     assert isinstance(e, KeyError)
+
+
+def test_model_file_of_another_version_is_refused_with_both_versions():
+    text = segcore.KMeans(n_clusters=2).fit(np.array([[0.0], [1.0], [5.0], [6.0]])).to_json()
+    newer = text.replace('"version":1', '"version":7', 1)
+    assert newer != text
+    with pytest.raises(segcore.ModelVersionError) as ei:
+        segcore.loads(newer)
+    assert (ei.value.found, ei.value.supported) == (7, 1)
+    assert str(ei.value) == "model file version 7 is not supported (this build reads version 1)"

@@ -124,6 +124,14 @@ pub enum SegError {
         /// The id as text.
         id: String,
     },
+    /// A model file was written in a format version this build does not read.
+    #[error("model file version {found} is not supported (this build reads version {supported})")]
+    ModelVersion {
+        /// Version in the file.
+        found: u32,
+        /// Version this build reads and writes.
+        supported: u32,
+    },
     /// A long fit was stopped through its [`Monitor`](crate::progress::Monitor)
     /// (Ctrl-C in Python, an `AbortSignal` in Node).
     #[error("{stage} was cancelled")]
@@ -193,6 +201,7 @@ impl SegError {
             SegError::UnitMismatch { .. } => "UNIT_MISMATCH",
             SegError::ModelFile { .. } => "MODEL_FILE",
             SegError::UnknownCustomer { .. } => "UNKNOWN_CUSTOMER",
+            SegError::ModelVersion { .. } => "MODEL_VERSION",
             SegError::Cancelled { .. } => "CANCELLED",
         }
     }

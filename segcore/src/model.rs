@@ -75,11 +75,9 @@ pub fn read_envelope(json: &str) -> Result<Envelope> {
         });
     }
     if env.version != VERSION {
-        return Err(SegError::ModelFile {
-            reason: format!(
-                "version {} is not supported (this build reads version {VERSION})",
-                env.version
-            ),
+        return Err(SegError::ModelVersion {
+            found: env.version,
+            supported: VERSION,
         });
     }
     Ok(env)

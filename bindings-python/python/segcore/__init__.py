@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from . import _segcore
 from ._segcore import (
+    CancelledError,
     ConvergenceError,
     CsvError,
     EmptyInputError,
@@ -21,6 +22,7 @@ from ._segcore import (
     LengthMismatchError,
     Logs,
     ModelFileError,
+    ModelVersionError,
     NumericalError,
     SegcoreError,
     SegcoreIOError,
@@ -108,5 +110,7 @@ __all__ = [
     "NumericalError",
     "UnitMismatchError",
     "ModelFileError",
+    "ModelVersionError",
     "UnknownCustomerError",
+    "CancelledError",
 ]

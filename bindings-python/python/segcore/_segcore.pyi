@@ -55,6 +55,13 @@ class UnitMismatchError(SegcoreError, ValueError):
 
 class ModelFileError(SegcoreError, ValueError): ...
 
+class ModelVersionError(SegcoreError, ValueError):
+    found: int
+    supported: int
+
+class CancelledError(SegcoreError, RuntimeError):
+    stage: str
+
 class UnknownCustomerError(SegcoreError, KeyError):
     customer_id: str
 

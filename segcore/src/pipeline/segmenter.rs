@@ -434,7 +434,10 @@ impl SegmenterParams {
             churn_fill,
             explain: ExplainOptions::default(),
         };
-        let scored = model.score_set(logs, &set, Some(&rfm_scores))?;
+        // RFM scores come from the quintile edges at fit time too, so that customers with equal
+        // values get equal scores and rescoring the training data reproduces the fit exactly
+        // (`cluster::rfm::rfm_segments` keeps pandas' rank-first tie-breaking for itself).
+        let scored = model.score_set(logs, &set)?;
         // name the segments from their profiles
         let labels = scored.labels.clone();
         let profiles = profile_segments(
@@ -648,7 +651,7 @@ impl Segmenter {
             .clone()
             .as_of(Some(as_of.unwrap_or(self.as_of)));
         let set = compute(logs, &cfg)?;
-        let mut t = self.score_set(logs, &set, None)?.table;
+        let mut t = self.score_set(logs, &set)?.table;
         let labels: Vec<String> = match t.get("segment") {
             Some(Column::Num(v)) => v
                 .iter()
@@ -665,12 +668,7 @@ impl Segmenter {
         Ok(t)
     }
 
-    fn score_set(
-        &self,
-        logs: &Logs,
-        set: &FeatureSet,
-        rfm_exact: Option<&crate::cluster::rfm::RfmScores>,
-    ) -> Result<Scored> {
+    fn score_set(&self, logs: &Logs, set: &FeatureSet) -> Result<Scored> {
         let n = set.matrix.values.nrows();
         let mut table = CustomerTable::new(set.matrix.customers.clone());
         for (j, name) in set.matrix.names.iter().enumerate() {
@@ -733,20 +731,13 @@ impl Segmenter {
         if let (Some(r), Some(f), Some(m)) =
             (col("recency"), col("n_occasions"), col("total_spend"))
         {
-            for (i, &c) in rfm.customers.iter().enumerate() {
+            for &c in rfm.customers.iter() {
                 let c = c as usize;
-                let (rs, fs, ms) = match rfm_exact {
-                    Some(e) => (
-                        e.recency_score[i],
-                        e.frequency_score[i],
-                        e.monetary_score[i],
-                    ),
-                    None => (
-                        score_on_edges(r[c], &self.rfm_edges[0], true),
-                        score_on_edges(f[c], &self.rfm_edges[1], false),
-                        score_on_edges(m[c], &self.rfm_edges[2], false),
-                    ),
-                };
+                let (rs, fs, ms) = (
+                    score_on_edges(r[c], &self.rfm_edges[0], true),
+                    score_on_edges(f[c], &self.rfm_edges[1], false),
+                    score_on_edges(m[c], &self.rfm_edges[2], false),
+                );
                 rfm_score[c] = format!("{rs}{fs}{ms}");
                 rfm_segment[c] = self.rfm_table.segment(rs, fs, ms).to_string();
             }
