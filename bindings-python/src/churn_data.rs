@@ -1,0 +1,45 @@
+//! Churn data sets (`segcore::churn::dataset::ChurnDataset`): features as of a cutoff and
+//! labels over the horizon after it.
+
+use numpy::{PyArray1, PyArray2};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use segcore::churn::dataset::ChurnDataset;
+use segcore::model::to_json;
+
+use crate::data::{ids_to_py, PyLogs};
+use crate::error::PyResultExt;
+
+/// Features as of `cutoff` (UTC seconds) and churn labels over `(cutoff, cutoff + H]`.
+///
+/// Returns a dict: `names` (feature names), `x` (float64 `n x p`), `y` (bool, `True` =
+/// churned), `codes` (int64 customer codes of the rows), `customer_ids` (the logs' ids, to
+/// take at `codes`), `cutoff`, `horizon_days` and `bg_nbd` (the model file of the BG/NBD
+/// model fitted as of the cutoff, in days).
+#[pyfunction]
+#[pyo3(signature = (logs, cutoff, horizon_days=90.0))]
+pub fn _churn_dataset<'py>(
+    py: Python<'py>,
+    logs: &PyLogs,
+    cutoff: i64,
+    horizon_days: f64,
+) -> PyResult<Bound<'py, PyDict>> {
+    let inner = logs.inner.clone();
+    let ds = py
+        .detach(move || ChurnDataset::build(&inner, cutoff, horizon_days))
+        .py()?;
+    let d = PyDict::new(py);
+    d.set_item("names", PyList::new(py, &ds.names)?)?;
+    d.set_item("x", PyArray2::from_owned_array(py, ds.x))?;
+    let y = ds.y.unwrap_or_default();
+    d.set_item("y", PyArray1::from_vec(py, y))?;
+    d.set_item(
+        "codes",
+        PyArray1::from_vec(py, ds.customers.iter().map(|&c| c as i64).collect()),
+    )?;
+    d.set_item("customer_ids", ids_to_py(py, logs.inner.customers())?)?;
+    d.set_item("cutoff", ds.cutoff)?;
+    d.set_item("horizon_days", ds.horizon_days)?;
+    d.set_item("bg_nbd", to_json(&ds.bg_nbd).py()?)?;
+    Ok(d)
+}
