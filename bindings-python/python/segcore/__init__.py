@@ -110,3 +110,9 @@ __all__ = [
     "ModelFileError",
     "UnknownCustomerError",
 ]
+
+from ._report import Report, segment
+from ._churn_data import churn_dataset
+from . import plotting
+
+__all__ += ["segment", "Report", "churn_dataset", "plotting"]
