@@ -19,10 +19,11 @@ def churn_dataset(transactions: Any, *, cutoff: Any, customer_id: str = "custome
     """Features as of ``cutoff`` and churn labels over ``(cutoff, cutoff + horizon_days]``.
 
     A customer **has churned** when it makes no purchase (a transaction with amount >= 0)
-    in the window after the cutoff. Only customers with a purchase by the cutoff are rows.
+    in the window after the cutoff. Only customers with a purchase by the cutoff (inclusive)
+    are rows.
     Features are the behavioural feature families as of the cutoff (category codes left
     out) plus ``p_alive`` and ``expected_purchases_h`` from a BG/NBD model fitted as of the
-    cutoff; nothing after the cutoff is read. Undefined features stay NaN
+    cutoff; rows at the cutoff instant count as history, nothing after it is read. Undefined features stay NaN
     (:class:`segcore.GradientBoostingChurn` takes them; impute them for
     :class:`segcore.LogisticChurn`). The logs must reach the end of the window.
 
