@@ -80,6 +80,13 @@ class Report:
 
     ``save(path)`` writes the shared model file (kind ``Segmenter``), which
     :func:`segcore.load` reads back (in Python, Rust or Node) to score new logs.
+
+    >>> import segcore
+    >>> rep = segcore.segment(segcore.datasets.cdnow_sample(), n_segments=3, verbose=False)
+    >>> rep.models["bg_nbd"].params_ == rep.segmenter.bg_nbd_params_
+    True
+    >>> "segcore Report" in rep._repr_html_()
+    True
     """
 
     def __init__(self, segmenter: Any, customers: Any, segments: Any, k_scores: Any = None,
@@ -208,7 +215,7 @@ def segment(transactions: Any, *, customer_id: str = "customer_id", timestamp: s
     >>> import segcore
     >>> shop = segcore.datasets.synthetic_shop(300, seed=2)
     >>> rep = segcore.segment(shop.transactions, events=shop.events, n_segments=3, verbose=False)
-    >>> rep.segments["size"].sum() == len(rep.customers)
+    >>> int(rep.segments["size"].sum()) == len(rep.customers)
     True
     >>> set(rep.customers["risk_band"].dropna()) <= {"low", "medium", "high", ""}
     True

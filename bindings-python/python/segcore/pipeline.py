@@ -134,7 +134,13 @@ class Segmenter(HtmlReprMixin, SegcoreEstimator):
         (:class:`segcore.StandardScaler`), ``kmeans`` (:class:`segcore.KMeans`, on the
         scaled cluster features), ``churn`` (:class:`segcore.LogisticChurn`, with
         ``feature_names_in_``), and the model files (JSON text) of ``log1p`` and
-        ``rfm_table``, which have no Python class."""
+        ``rfm_table``, which have no Python class.
+
+        >>> import segcore
+        >>> sg = segcore.Segmenter(n_segments=3).fit(segcore.datasets.cdnow_sample())
+        >>> type(sg.models["bg_nbd"]).__name__, sg.models["bg_nbd"].unit_
+        ('BetaGeo', 'days')
+        """
         m = self._check_fitted()
         cached = self.__dict__.get("_models_cache")
         if cached is not None and cached[0] is m:
@@ -162,7 +168,15 @@ class Segmenter(HtmlReprMixin, SegcoreEstimator):
                output: Optional[str] = None, **columns):
         """Scores new logs with the fitted models (no refit) and returns a
         :class:`segcore.Report`: the customer table of :meth:`score` and segment profiles
-        recomputed on the scored customers."""
+        recomputed on the scored customers.
+
+        >>> import segcore
+        >>> tx = segcore.datasets.cdnow_sample()
+        >>> sg = segcore.loads(segcore.Segmenter(n_segments=3).fit(tx).to_json())
+        >>> rep = sg.report(tx)
+        >>> int(rep.segments["size"].sum()) == len(rep.customers) == 2357
+        True
+        """
         from ._report import Report
 
         customers = self.score(transactions, as_of=as_of, customer_id=customer_id, timestamp=timestamp, amount=amount,

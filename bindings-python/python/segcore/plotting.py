@@ -70,7 +70,16 @@ def _values(df: Any, name: str) -> np.ndarray:
 def plot_segments(report: Any, *, ax: Any = None, clv: str = "clv_mean") -> Any:
     """Segment sizes (bars, left axis) and CLV (``clv="clv_mean"`` or ``"clv_total"``,
     line on a right axis, reachable as ``ax.segcore_twin``), one bar per segment labelled
-    with its name. ``report`` is a :class:`segcore.Report` or its ``segments`` table."""
+    with its name. ``report`` is a :class:`segcore.Report` or its ``segments`` table.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import segcore
+    >>> from segcore import plotting
+    >>> rep = segcore.segment(segcore.datasets.cdnow_sample(), n_segments=3, verbose=False)
+    >>> ax = plotting.plot_segments(rep)
+    >>> [int(b.get_height()) for b in ax.patches] == rep.segments["size"].tolist()
+    True
+    """
     seg = getattr(report, "segments", report)
     ax = _axes(ax)
     names = [str(n) for n in _values(seg, "name")]
@@ -113,7 +122,14 @@ def frequency_recency_matrix(model: Any, T: float = 1, max_frequency: Optional[i
                              max_recency: Optional[int] = None, data: Any = None) -> np.ndarray:
     """Expected purchases in the next ``T`` time units for customers of age ``max_recency``:
     row = recency ``0..max_recency``, column = frequency ``0..max_frequency`` (lifetimes'
-    layout). The bounds default to the maxima of ``data`` (a summary table)."""
+    layout). The bounds default to the maxima of ``data`` (a summary table).
+
+    >>> import segcore
+    >>> from segcore.plotting import frequency_recency_matrix
+    >>> bg = segcore.BetaGeo.from_params(0.243, 4.414, 0.793, 2.426, unit="W")
+    >>> frequency_recency_matrix(bg, T=1, max_frequency=3, max_recency=10).shape
+    (11, 4)
+    """
     f, r, age = _grid(max_frequency, max_recency, data)
     z = model.conditional_expected_purchases(float(T), f.ravel(), r.ravel(), np.full(f.size, float(age)))
     return np.asarray(z, dtype=np.float64).reshape(f.shape)
@@ -121,7 +137,14 @@ def frequency_recency_matrix(model: Any, T: float = 1, max_frequency: Optional[i
 
 def probability_alive_matrix(model: Any, max_frequency: Optional[int] = None, max_recency: Optional[int] = None,
                              data: Any = None) -> np.ndarray:
-    """P(alive) of customers of age ``max_recency``: row = recency, column = frequency."""
+    """P(alive) of customers of age ``max_recency``: row = recency, column = frequency.
+
+    >>> import segcore
+    >>> from segcore.plotting import probability_alive_matrix
+    >>> bg = segcore.BetaGeo.from_params(0.243, 4.414, 0.793, 2.426, unit="W")
+    >>> float(probability_alive_matrix(bg, max_frequency=3, max_recency=10)[0, 0])
+    1.0
+    """
     f, r, age = _grid(max_frequency, max_recency, data)
     z = model.p_alive(f.ravel(), r.ravel(), np.full(f.size, float(age)))
     return np.asarray(z, dtype=np.float64).reshape(f.shape)
@@ -143,7 +166,16 @@ def plot_frequency_recency_matrix(model: Any, T: float = 1, max_frequency: Optio
                                   xlabel: str = "Customer's Historical Frequency", ylabel: str = "Customer's Recency",
                                   *, data: Any = None, ax: Any = None, **kwargs: Any) -> Any:
     """Heatmap of :func:`frequency_recency_matrix` (expected purchases in the next ``T``
-    units by frequency and recency), as ``lifetimes.plotting.plot_frequency_recency_matrix``."""
+    units by frequency and recency), as ``lifetimes.plotting.plot_frequency_recency_matrix``.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import segcore
+    >>> from segcore import plotting
+    >>> bg = segcore.BetaGeo.from_params(0.243, 4.414, 0.793, 2.426, unit="W")
+    >>> ax = plotting.plot_frequency_recency_matrix(bg, T=4, max_frequency=20, max_recency=39)
+    >>> ax.images[0].get_array().shape
+    (40, 21)
+    """
     z = frequency_recency_matrix(model, T, max_frequency, max_recency, data)
     if title is None:
         title = f"Expected Number of Future Purchases for {T:g} Unit of Time,\nby Frequency and Recency of a Customer"
@@ -155,7 +187,16 @@ def plot_probability_alive_matrix(model: Any, max_frequency: Optional[int] = Non
                                   xlabel: str = "Customer's Historical Frequency", ylabel: str = "Customer's Recency",
                                   *, data: Any = None, ax: Any = None, **kwargs: Any) -> Any:
     """Heatmap of :func:`probability_alive_matrix`, as
-    ``lifetimes.plotting.plot_probability_alive_matrix``."""
+    ``lifetimes.plotting.plot_probability_alive_matrix``.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import segcore
+    >>> from segcore import plotting
+    >>> bg = segcore.BetaGeo.from_params(0.243, 4.414, 0.793, 2.426, unit="W")
+    >>> ax = plotting.plot_probability_alive_matrix(bg, max_frequency=20, max_recency=39)
+    >>> float(ax.images[0].get_array()[0, 0])
+    1.0
+    """
     z = probability_alive_matrix(model, max_frequency, max_recency, data)
     return _matrix_plot(_axes(ax), z, title, xlabel, ylabel, kwargs)
 
@@ -165,7 +206,16 @@ def calibration_purchases_vs_holdout(model: Any, calibration_holdout_matrix: Any
     """The data of :func:`plot_calibration_purchases_vs_holdout_purchases`: a pandas
     DataFrame indexed by the ``kind`` value with the mean actual holdout purchases
     (``frequency_holdout``) and the model's prediction over the holdout duration
-    (``model_predictions``), first ``n`` groups."""
+    (``model_predictions``), first ``n`` groups.
+
+    >>> import segcore
+    >>> from segcore.plotting import calibration_purchases_vs_holdout
+    >>> tx = segcore.datasets.cdnow_sample()
+    >>> ch = segcore.rfm_summary(tx, calibration_end="1997-09-30", observation_end="1998-06-30", unit="W")
+    >>> bg = segcore.BetaGeo().fit(ch)
+    >>> calibration_purchases_vs_holdout(bg, ch, n=3).columns.tolist()
+    ['frequency_holdout', 'model_predictions']
+    """
     import pandas as pd
 
     df = calibration_holdout_matrix
@@ -194,7 +244,17 @@ def plot_calibration_purchases_vs_holdout_purchases(model: Any, calibration_hold
     """Mean actual vs predicted purchases in the holdout period, grouped by calibration
     frequency (or ``recency_cal``, ``T_cal``, ``time_since_last_purchase``), as lifetimes.
     ``calibration_holdout_matrix`` is :func:`segcore.rfm_summary` with ``calibration_end``
-    (or lifetimes' ``*_cal`` columns). Line 0 is the actual, line 1 the model."""
+    (or lifetimes' ``*_cal`` columns). Line 0 is the actual, line 1 the model.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import segcore
+    >>> from segcore import plotting
+    >>> tx = segcore.datasets.cdnow_sample()
+    >>> ch = segcore.rfm_summary(tx, calibration_end="1997-09-30", observation_end="1998-06-30", unit="W")
+    >>> ax = plotting.plot_calibration_purchases_vs_holdout_purchases(segcore.BetaGeo().fit(ch), ch, n=7)
+    >>> len(ax.lines[0].get_ydata())
+    7
+    """
     g = calibration_purchases_vs_holdout(model, calibration_holdout_matrix, kind, n)
     ax = _axes(ax)
     x = g.index.to_numpy(dtype=np.float64)
@@ -214,7 +274,15 @@ def plot_calibration_purchases_vs_holdout_purchases(model: Any, calibration_hold
 
 def plot_churn_calibration(y_true: Any, y_prob: Any, *, ax: Any = None) -> Any:
     """Observed churn rate vs mean predicted probability per probability decile
-    (:func:`segcore.churn.calibration_table`), with the diagonal. Line 0 is the model."""
+    (:func:`segcore.churn.calibration_table`), with the diagonal. Line 0 is the model.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import segcore
+    >>> from segcore import plotting
+    >>> ax = plotting.plot_churn_calibration([0, 0, 1, 1] * 5, [0.1, 0.3, 0.6, 0.9] * 5)
+    >>> len(ax.lines[0].get_xdata()) > 0
+    True
+    """
     from .churn import calibration_table
 
     t = calibration_table(y_true, y_prob)
@@ -234,7 +302,15 @@ def plot_lift(y_true: Any, y_score: Any, fractions: Sequence[float] = tuple(np.r
               *, ax: Any = None) -> Any:
     """Lift (line 0, left axis) and capture rate (line on ``ax.segcore_twin``) of the
     customers with the top ``fractions`` of churn scores (:func:`segcore.churn.lift_at`),
-    with the no-skill lift of 1."""
+    with the no-skill lift of 1.
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import segcore
+    >>> from segcore import plotting
+    >>> ax = plotting.plot_lift([1, 1, 0, 0], [0.9, 0.8, 0.2, 0.1], fractions=[0.5, 1.0])
+    >>> [float(v) for v in ax.lines[0].get_ydata()]
+    [2.0, 1.0]
+    """
     from .churn import lift_at
 
     rows = [lift_at(y_true, y_score, float(f)) for f in fractions]
@@ -259,7 +335,16 @@ def plot_lift(y_true: Any, y_score: Any, fractions: Sequence[float] = tuple(np.r
 def plot_segment_transitions(transitions: Any, *, annotate: bool = True, ax: Any = None, **kwargs: Any) -> Any:
     """Heatmap of transition rates (row: previous segment, column: next) from
     :func:`segcore.segment_transitions` (a ``Transitions``) or a rates DataFrame; cells are
-    annotated with the rate (and the count when known)."""
+    annotated with the rate (and the count when known).
+
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import segcore
+    >>> from segcore import plotting
+    >>> t = segcore.segment_transitions({"a": 0, "b": 1}, {"a": 1, "b": 1})
+    >>> ax = plotting.plot_segment_transitions(t)
+    >>> ax.images[0].get_array().tolist()
+    [[0.0, 1.0], [0.0, 1.0]]
+    """
     rates = getattr(transitions, "rates", transitions)
     counts = getattr(transitions, "counts", None)
     mod = type(rates).__module__ or ""
