@@ -181,3 +181,53 @@ def test_html_mixin_shows_params_and_fitted_values():
     t.params_ = {"r": 0.25}
     h = t._repr_html_()
     assert "array(2, 2) [1, 2, 3, 4]" in h and "{r: 0.25}" in h and "not fitted" not in h
+
+
+def test_pickle_round_trip(tx, rep):
+    import pickle
+
+    back = pickle.loads(pickle.dumps(rep))
+    assert isinstance(back, segcore.Report) and back.segment_names == rep.segment_names
+    pd.testing.assert_frame_equal(back.customers, rep.customers)
+    scored = back.score(tx)
+    pd.testing.assert_series_equal(scored["churn_probability"], rep.customers["churn_probability"], check_exact=True)
+    assert back.models["churn"].coef_.tolist() == rep.models["churn"].coef_.tolist()
+
+
+def test_arrow_and_dict_inputs(tx, rep):
+    import pyarrow as pa
+
+    for data in (pa.Table.from_pandas(tx, preserve_index=False), {c: tx[c].to_numpy() for c in tx.columns}):
+        out = segcore.segment(data, n_segments=3, random_state=0, verbose=False)
+        assert isinstance(out.customers, pd.DataFrame)
+        pd.testing.assert_frame_equal(out.customers, rep.customers)
+
+
+def test_progress_bar_uses_tqdm_when_verbose(tx, monkeypatch):
+    import sys
+    import types
+
+    calls = []
+
+    class FakeBar:
+        def __init__(self, total, desc, leave):
+            calls.append(("init", total, desc))
+
+        def set_postfix_str(self, s):
+            calls.append(("step", s))
+
+        def update(self, n):
+            calls.append(("update", n))
+
+        def close(self):
+            calls.append(("close",))
+
+    fake = types.ModuleType("tqdm.auto")
+    fake.tqdm = FakeBar
+    monkeypatch.setitem(sys.modules, "tqdm", types.ModuleType("tqdm"))
+    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    segcore.segment(tx, n_segments=3, verbose=False)
+    assert calls == []
+    segcore.segment(tx, n_segments=3)
+    assert calls[0] == ("init", 2, "segcore.segment") and calls[-1] == ("close",)
+    assert [c for c in calls if c[0] == "update"] == [("update", 1), ("update", 1)]

@@ -195,6 +195,20 @@ class Segmenter(HtmlReprMixin, SegcoreEstimator):
         body = super()._repr_html_().replace("</div>", "")
         return body + "<b>Summary</b>" + table_html(rows) + "<b>Models</b>" + table_html(models, ("name", "model")) + "</div>"
 
+    def __getstate__(self) -> dict:
+        # the native model travels as its model file; the component cache is rebuilt on use
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_model", "_models_cache")}
+        model = self.__dict__.get("_model")
+        state["_model_json"] = None if model is None else model.to_json()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        text = state.pop("_model_json", None)
+        self.__dict__.update(state)
+        if text is not None:
+            self._model = self._native.from_json(text)
+
     def fit_predict(self, transactions, **kwargs):
         """Fits and returns the customer table."""
         return self.fit(transactions, **kwargs).customers_
