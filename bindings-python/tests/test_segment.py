@@ -231,3 +231,27 @@ def test_progress_bar_uses_tqdm_when_verbose(tx, monkeypatch):
     segcore.segment(tx, n_segments=3)
     assert calls[0] == ("init", 2, "segcore.segment") and calls[-1] == ("close",)
     assert [c for c in calls if c[0] == "update"] == [("update", 1), ("update", 1)]
+
+
+def test_html_mixin_on_the_estimators():
+    """What the estimator classes get once SegcoreEstimator takes the mixin as a base."""
+    from segcore._base import SegcoreEstimator
+    from segcore._html import HtmlReprMixin
+
+    # once SegcoreEstimator derives from the mixin, Segmenter's bases must still linearise
+    wired_base = type("WiredEstimator", (HtmlReprMixin,), {})
+    bases = tuple(wired_base if b is SegcoreEstimator else b for b in segcore.Segmenter.__bases__)
+    assert wired_base in bases
+    type("WiredSegmenter", bases, {})  # TypeError if the MRO were inconsistent
+
+    class HtmlKMeans(segcore.KMeans, HtmlReprMixin):
+        pass
+
+    x = np.array([[0.0, 0.0], [0.0, 1.0], [9.0, 9.0], [9.0, 10.0]])
+    km = HtmlKMeans(n_clusters=2, random_state=0)
+    assert "n_clusters" in km._repr_html_() and "not fitted" in km._repr_html_()
+    km.fit(x)
+    h = km._repr_html_()
+    assert "cluster_centers_" in h and "array(2, 2)" in h and f"{km.inertia_:.6g}" in h
+    bg = type("HtmlBetaGeo", (segcore.BetaGeo, HtmlReprMixin), {}).from_params(0.2426, 4.4137, 0.793, 2.4262, unit="W")
+    assert "r: 0.2426" in bg._repr_html_() and "unit_" in bg._repr_html_()

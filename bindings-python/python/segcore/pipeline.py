@@ -46,7 +46,7 @@ _COMPONENTS = (
 
 
 @register("Segmenter")
-class Segmenter(HtmlReprMixin, SegcoreEstimator):
+class Segmenter(SegcoreEstimator, HtmlReprMixin):
     """Logs in, one customer table out.
 
     Steps, as of one cutoff ``as_of`` (default: the day after the latest row): features;
