@@ -4,7 +4,8 @@
 use numpy::{PyArray1, PyArray2};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use segcore::churn::dataset::ChurnDataset;
+use segcore::churn::dataset::{out_of_time, ChurnDataset};
+use segcore::features::FeatureConfig;
 use segcore::model::to_json;
 
 use crate::data::{ids_to_py, PyLogs};
@@ -28,6 +29,41 @@ pub fn _churn_dataset<'py>(
     let ds = py
         .detach(move || ChurnDataset::build(&inner, cutoff, horizon_days))
         .py()?;
+    dataset_py(py, logs, ds)
+}
+
+/// Out-of-time training and test sets (`churn::dataset::out_of_time`): the same as
+/// [`_churn_dataset`] at `train_cutoff` and at `test_cutoff`, which must be at least one
+/// horizon later. Returns `(train, test)` dicts.
+#[pyfunction]
+#[pyo3(signature = (logs, train_cutoff, test_cutoff, horizon_days=90.0))]
+pub fn _churn_datasets<'py>(
+    py: Python<'py>,
+    logs: &PyLogs,
+    train_cutoff: i64,
+    test_cutoff: i64,
+    horizon_days: f64,
+) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyDict>)> {
+    let inner = logs.inner.clone();
+    let (train, test) = py
+        .detach(move || {
+            out_of_time(
+                &inner,
+                train_cutoff,
+                test_cutoff,
+                horizon_days,
+                &FeatureConfig::default(),
+            )
+        })
+        .py()?;
+    Ok((dataset_py(py, logs, train)?, dataset_py(py, logs, test)?))
+}
+
+fn dataset_py<'py>(
+    py: Python<'py>,
+    logs: &PyLogs,
+    ds: ChurnDataset,
+) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("names", PyList::new(py, &ds.names)?)?;
     d.set_item("x", PyArray2::from_owned_array(py, ds.x))?;

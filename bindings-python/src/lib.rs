@@ -64,6 +64,7 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(churn::_lift_at, m)?)?;
     m.add_function(wrap_pyfunction!(churn::_calibration_table, m)?)?;
     m.add_function(wrap_pyfunction!(churn_data::_churn_dataset, m)?)?;
+    m.add_function(wrap_pyfunction!(churn_data::_churn_datasets, m)?)?;
     m.add_class::<pipeline::PySegmenter>()?;
     m.add_class::<pipeline::PyDynamicSegmentation>()?;
     m.add_function(wrap_pyfunction!(pipeline::_transition_matrix, m)?)?;

@@ -102,3 +102,17 @@ def test_polars_and_arguments(master, data):
     assert ei.value.name == "horizon_days"
     with pytest.raises(TypeError):
         segcore.churn_dataset(master)
+
+
+def test_out_of_time_pair_equals_two_datasets(master, data):
+    X_tr, y_tr, X_te, y_te = segcore.churn_datasets(master, train_cutoff="1997-09-30", test_cutoff="1997-12-31",
+                                                    horizon_days=H)
+    pd.testing.assert_frame_equal(X_tr, data[0])
+    pd.testing.assert_series_equal(y_tr, data[1])
+    X2, y2 = segcore.churn_dataset(master, cutoff="1997-12-31", horizon_days=H)
+    pd.testing.assert_frame_equal(X_te, X2)
+    pd.testing.assert_series_equal(y_te, _labels_by_hand(master, pd.Timestamp("1997-12-31"), H))
+    # the test cutoff must be a whole horizon after the training cutoff
+    with pytest.raises(segcore.InvalidParameterError) as ei:
+        segcore.churn_datasets(master, train_cutoff="1997-09-30", test_cutoff="1997-11-30", horizon_days=H)
+    assert ei.value.name == "test_cutoff"

@@ -112,7 +112,7 @@ __all__ = [
 ]
 
 from ._report import Report, segment
-from ._churn_data import churn_dataset
+from ._churn_data import churn_dataset, churn_datasets
 from . import plotting
 
-__all__ += ["segment", "Report", "churn_dataset", "plotting"]
+__all__ += ["segment", "Report", "churn_dataset", "churn_datasets", "plotting"]
