@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 
 pub mod analytics;
 pub mod churn;
+pub mod churn_data;
 pub mod cluster;
 pub mod clv;
 pub mod csv;
@@ -62,6 +63,8 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(churn::_churn_metric, m)?)?;
     m.add_function(wrap_pyfunction!(churn::_lift_at, m)?)?;
     m.add_function(wrap_pyfunction!(churn::_calibration_table, m)?)?;
+    m.add_function(wrap_pyfunction!(churn_data::_churn_dataset, m)?)?;
+    m.add_function(wrap_pyfunction!(churn_data::_churn_datasets, m)?)?;
     m.add_class::<pipeline::PySegmenter>()?;
     m.add_class::<pipeline::PyDynamicSegmentation>()?;
     m.add_function(wrap_pyfunction!(pipeline::_transition_matrix, m)?)?;

@@ -161,6 +161,63 @@ impl PySegmenter {
         PyArray2::from_array(py, &self.inner.kmeans.centroids)
     }
 
+    /// The model file (JSON) of one fitted component: `bg_nbd`, `gamma_gamma`, `kmeans`,
+    /// `scaler`, `churn`, `rfm_table` or `log1p` (`None` when the fit used no log step).
+    fn component_json(&self, name: &str) -> PyResult<Option<String>> {
+        let m = &self.inner;
+        let s = match name {
+            "bg_nbd" => to_json(&m.bg_nbd),
+            "gamma_gamma" => to_json(&m.gamma_gamma),
+            "kmeans" => to_json(&m.kmeans),
+            "scaler" => to_json(&m.scaler),
+            "churn" => to_json(&m.churn),
+            "rfm_table" => to_json(&m.rfm_table),
+            "log1p" => match &m.log1p {
+                Some(l) => to_json(l),
+                None => return Ok(None),
+            },
+            other => {
+                return Err(param_error(
+                    "name",
+                    format!(
+                        "unknown component `{other}` (use bg_nbd, gamma_gamma, kmeans, scaler, \
+                         churn, rfm_table or log1p)"
+                    ),
+                ))
+            }
+        };
+        s.py().map(Some)
+    }
+
+    /// Feature names of the churn model, in its column order.
+    #[getter]
+    fn churn_features(&self) -> Vec<String> {
+        self.inner.churn_features.clone()
+    }
+
+    /// Fill values of the cluster features for undefined cells.
+    #[getter]
+    fn fill(&self) -> Vec<f64> {
+        self.inner.fill.clone()
+    }
+
+    /// The settings of the fit: `n_segments` (None = chosen), `k_min`, `k_max`, `seed`,
+    /// `clv_horizon_days`, `annual_discount_rate`, `churn_horizon_days`, `silhouette_sample`.
+    #[getter]
+    fn params<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let p = &self.inner.params;
+        let d = PyDict::new(py);
+        d.set_item("n_segments", p.n_segments)?;
+        d.set_item("k_min", p.k_min)?;
+        d.set_item("k_max", p.k_max)?;
+        d.set_item("seed", p.seed)?;
+        d.set_item("clv_horizon_days", p.clv_horizon_days)?;
+        d.set_item("annual_discount_rate", p.annual_discount_rate)?;
+        d.set_item("churn_horizon_days", p.churn_horizon_days)?;
+        d.set_item("silhouette_sample", p.silhouette_sample)?;
+        Ok(d)
+    }
+
     /// Fitted BG/NBD parameters (days).
     #[getter]
     fn bg_nbd<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {

@@ -114,3 +114,9 @@ __all__ = [
     "UnknownCustomerError",
     "CancelledError",
 ]
+
+from ._report import Report, segment
+from ._churn_data import churn_dataset, churn_datasets
+from . import plotting
+
+__all__ += ["segment", "Report", "churn_dataset", "churn_datasets", "plotting"]

@@ -311,6 +311,14 @@ class _Segmenter:
     cluster_features: List[str]
     centroids: F64
     bg_nbd: Dict[str, float]
+    churn_features: List[str]
+    fill: List[float]
+    params: Dict[str, Any]
+    def component_json(self, name: str) -> Optional[str]: ...
+
+def _churn_dataset(logs: Logs, cutoff: int, horizon_days: float = 90.0) -> Dict[str, Any]: ...
+def _churn_datasets(logs: Logs, train_cutoff: int, test_cutoff: int,
+                    horizon_days: float = 90.0) -> Tuple[Dict[str, Any], Dict[str, Any]]: ...
 
 def _transition_matrix(prev_customers: Sequence[int], prev_labels: Sequence[int], next_customers: Sequence[int],
                        next_labels: Sequence[int], k: int) -> Tuple[npt.NDArray[np.uint64], F64]: ...

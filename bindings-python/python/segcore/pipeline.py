@@ -10,6 +10,7 @@ import numpy as np
 
 from . import _frames, _segcore
 from ._base import SegcoreEstimator, register
+from ._html import HtmlReprMixin, table_html
 from ._logs import build_logs, time_seconds
 
 __all__ = ["Segmenter", "DynamicSegmentation", "segment_transitions", "Transitions"]
@@ -18,12 +19,34 @@ __all__ = ["Segmenter", "DynamicSegmentation", "segment_transitions", "Transitio
 def _table_frame(t: dict, kind: str):
     cols = {}
     for name, col in zip(t["names"], t["columns"]):
+        if name == "segment_name" and "segment" in cols:
+            continue
+        if name == "segment" and isinstance(col, np.ndarray) and np.isfinite(col).all():
+            cols[name] = col.astype(np.int64)
+            # the segment's name right after its number
+            if "segment_name" in t["names"]:
+                names_col = t["columns"][t["names"].index("segment_name")]
+                cols["segment_name"] = np.asarray(names_col, dtype=object)
+            continue
         cols[name] = col if isinstance(col, np.ndarray) else np.asarray(col, dtype=object)
     return _frames.make_frame(kind, cols, index=("customer_id", _frames.customer_column(t["customer_ids"])))
 
 
+# components of a fitted Segmenter: name -> (module, class) of their Python model, or None
+# when the component has no estimator class (its model file is returned as JSON text)
+_COMPONENTS = (
+    ("bg_nbd", "clv", "BetaGeo"),
+    ("gamma_gamma", "clv", "GammaGamma"),
+    ("log1p", None, None),
+    ("scaler", "cluster", "StandardScaler"),
+    ("kmeans", "cluster", "KMeans"),
+    ("rfm_table", None, None),
+    ("churn", "churn", "LogisticChurn"),
+)
+
+
 @register("Segmenter")
-class Segmenter(SegcoreEstimator):
+class Segmenter(SegcoreEstimator, HtmlReprMixin):
     """Logs in, one customer table out.
 
     Steps, as of one cutoff ``as_of`` (default: the day after the latest row): features;
@@ -101,6 +124,90 @@ class Segmenter(SegcoreEstimator):
         self.cluster_features_ = list(m.cluster_features)
         self.cluster_centers_ = m.centroids
         self.bg_nbd_params_ = dict(m.bg_nbd)
+        self.churn_features_ = list(m.churn_features)
+        self.__dict__.pop("_models_cache", None)
+
+    @property
+    def models(self) -> dict:
+        """The fitted components as Python models: ``bg_nbd`` (:class:`segcore.BetaGeo`, in
+        days), ``gamma_gamma`` (:class:`segcore.GammaGamma`), ``scaler``
+        (:class:`segcore.StandardScaler`), ``kmeans`` (:class:`segcore.KMeans`, on the
+        scaled cluster features), ``churn`` (:class:`segcore.LogisticChurn`, with
+        ``feature_names_in_``), and the model files (JSON text) of ``log1p`` and
+        ``rfm_table``, which have no Python class.
+
+        >>> import segcore
+        >>> sg = segcore.Segmenter(n_segments=3).fit(segcore.datasets.cdnow_sample())
+        >>> type(sg.models["bg_nbd"]).__name__, sg.models["bg_nbd"].unit_
+        ('BetaGeo', 'days')
+        """
+        m = self._check_fitted()
+        cached = self.__dict__.get("_models_cache")
+        if cached is not None and cached[0] is m:
+            return dict(cached[1])
+        import importlib
+
+        out: dict = {}
+        for name, mod, cls in _COMPONENTS:
+            text = m.component_json(name)
+            if text is None:
+                continue
+            if mod is None:
+                out[name] = text
+                continue
+            est = getattr(importlib.import_module(f"segcore.{mod}"), cls).from_json(text)
+            if name == "churn":
+                est.feature_names_in_ = np.asarray(m.churn_features, dtype=object)
+                est.n_features_in_ = len(m.churn_features)
+            out[name] = est
+        self.__dict__["_models_cache"] = (m, out)
+        return dict(out)
+
+    def report(self, transactions, *, as_of: Any = None, customer_id: str = "customer_id", timestamp: str = "timestamp",
+               amount: str = "amount", events=None, feedback=None, time_format: str = "auto",
+               output: Optional[str] = None, **columns):
+        """Scores new logs with the fitted models (no refit) and returns a
+        :class:`segcore.Report`: the customer table of :meth:`score` and segment profiles
+        recomputed on the scored customers.
+
+        >>> import segcore
+        >>> tx = segcore.datasets.cdnow_sample()
+        >>> sg = segcore.loads(segcore.Segmenter(n_segments=3).fit(tx).to_json())
+        >>> rep = sg.report(tx)
+        >>> int(rep.segments["size"].sum()) == len(rep.customers) == 2357
+        True
+        """
+        from ._report import Report
+
+        customers = self.score(transactions, as_of=as_of, customer_id=customer_id, timestamp=timestamp, amount=amount,
+                               events=events, feedback=feedback, time_format=time_format, output=output, **columns)
+        return Report._from_scored(self, customers)
+
+    def _repr_html_(self) -> str:
+        if self.__dict__.get("_model") is None:
+            return super()._repr_html_()
+        rows = [("as_of", self.as_of_), ("segments", self.segment_names_), ("cluster_features", self.cluster_features_),
+                ("BG/NBD (days)", self.bg_nbd_params_)]
+        if getattr(self, "churn_validation_auc_", None) is not None:
+            rows.append(("churn_validation_auc_", self.churn_validation_auc_))
+        models = [(k, v if isinstance(v, str) else type(v).__name__) for k, v in self.models.items()]
+        models = [(k, "model file (JSON)" if v.startswith("{") else v) for k, v in models]
+        body = super()._repr_html_().replace("</div>", "")
+        return body + "<b>Summary</b>" + table_html(rows) + "<b>Models</b>" + table_html(models, ("name", "model")) + "</div>"
+
+    def __getstate__(self) -> dict:
+        # the native model travels as its model file; the component cache is rebuilt on use
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_model", "_models_cache")}
+        model = self.__dict__.get("_model")
+        state["_model_json"] = None if model is None else model.to_json()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        text = state.pop("_model_json", None)
+        self.__dict__.update(state)
+        if text is not None:
+            self._model = self._native.from_json(text)
 
     def fit_predict(self, transactions, **kwargs):
         """Fits and returns the customer table."""
