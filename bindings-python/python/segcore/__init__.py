@@ -110,3 +110,8 @@ __all__ = [
     "ModelFileError",
     "UnknownCustomerError",
 ]
+
+# --- pymanners: the Log1p transform (core cluster::scale::Log1p)
+from .cluster import Log1p  # noqa: E402
+
+__all__ += ["Log1p"]
