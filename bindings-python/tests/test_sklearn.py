@@ -11,7 +11,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import check_estimator
 
 import segcore
 from typed_helpers import binary_problem, blobs
@@ -28,17 +28,60 @@ ESTIMATORS = [
     segcore.GradientBoostingChurn(max_iter=10),
 ]
 
-# Checks that cannot apply, with the reason (filled from running the checks; see below).
-EXPECTED_FAILED = {}
+# Checks that cannot apply, with the reason. Every other check of scikit-learn 1.9 passes.
+_KMEANS_WEIGHTS = (
+    "k-means++ seeding draws its centres from the rows, so a weighted row and its repeats lead to "
+    "different draws and possibly another local optimum; scikit-learn lists the same check as an "
+    "expected failure for its own KMeans and MiniBatchKMeans"
+)
+EXPECTED_FAILED = {
+    "KMeans": {"check_sample_weight_equivalence_on_dense_data": _KMEANS_WEIGHTS},
+    "MiniBatchKMeans": {"check_sample_weight_equivalence_on_dense_data": _KMEANS_WEIGHTS},
+    "Log1p": {
+        "check_positive_only_tag_during_fit": (
+            "log1p is defined for values > -1, not only positive ones: values in (-1, 0) are accepted "
+            "and values <= -1 are rejected with the core's own message (the positive_only tag only "
+            "makes the other checks use data they can transform)"
+        ),
+    },
+    "LogisticChurn": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "the internal standardisation (standardize=True, the default) uses unweighted column "
+            "means and deviations, so weights are not equivalent to repeated rows; with "
+            "standardize=False they are (asserted in test_logistic_weights_equal_repeats_without_"
+            "standardisation). Reported to the core."
+        ),
+    },
+    "GradientBoostingChurn": {
+        "check_fit2d_1feature": (
+            "the check fits 10 rows; the rows held out for the calibration (validation_fraction) "
+            "then hold a single class and the core refuses to calibrate on them (an explicit error "
+            "rather than a silent uncalibrated model)"
+        ),
+        "check_classifiers_classes": (
+            "decision_function is the raw boosted score (the scale TreeSHAP explains) while predict "
+            "thresholds the calibrated probability (Platt by default), so near the boundary the two "
+            "can disagree; with calibration='none' they agree"
+        ),
+    },
+}
 
 
-def _expected(est):
-    return EXPECTED_FAILED.get(type(est).__name__, {})
-
-
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected)
-def test_sklearn_estimator_checks(estimator, check):
-    check(estimator)
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+def test_sklearn_estimator_checks(estimator):
+    expected = EXPECTED_FAILED.get(type(estimator).__name__, {})
+    results = check_estimator(estimator, expected_failed_checks=expected, on_fail=None)
+    by_status = {}
+    for r in results:
+        by_status.setdefault(r["status"], []).append((r["check_name"], r["exception"]))
+    assert len(results) > 35
+    assert by_status.get("failed", []) == []
+    # the listed checks really fail (the list cannot go stale)
+    assert sorted(name for name, _ in by_status.get("xfail", [])) == sorted(expected)
+    # scikit-learn skips its array-API check unless SCIPY_ARRAY_API is set before scipy is
+    # imported; these estimators do not claim array-API support (tags.array_api_support=False)
+    assert {name for name, _ in by_status.get("skipped", [])} <= {"check_array_api_input"}
+    assert len(by_status["passed"]) >= len(results) - len(expected) - 1
 
 
 def test_clone_keeps_parameters_and_drops_the_fit():
@@ -52,12 +95,12 @@ def test_grid_search_over_a_pipeline_of_scaler_and_logistic_churn():
     X, y = binary_problem(n=800)
     X = X * np.array([1.0, 100.0, 0.01, 10.0])  # very different scales
     pipe = Pipeline([("scale", segcore.StandardScaler()), ("churn", segcore.LogisticChurn(standardize=False))])
-    grid = GridSearchCV(pipe, {"churn__C": [1e-4, 1.0]}, scoring="roc_auc", cv=KFold(4, shuffle=True, random_state=0))
+    grid = GridSearchCV(pipe, {"churn__C": [1e-4, 1.0]}, scoring="neg_log_loss", cv=KFold(4, shuffle=True, random_state=0))
     grid.fit(X, y)
-    # a tiny C shrinks the coefficients towards zero: the larger C wins on AUC
+    # a tiny C shrinks the probabilities towards the base rate: the larger C wins on log loss
     assert grid.best_params_ == {"churn__C": 1.0}
     scores = grid.cv_results_["mean_test_score"]
-    assert scores[1] > 0.8 and scores[1] >= scores[0]
+    assert -0.5 < scores[1] and scores[0] < scores[1]
     best = grid.best_estimator_
     assert isinstance(best.named_steps["churn"], segcore.LogisticChurn)
     assert best.predict_proba(X).shape == (800, 2)
@@ -107,3 +150,17 @@ def test_estimators_work_without_scikit_learn():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=os.path.dirname(__file__))
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "ok True"
+
+
+def test_logistic_weights_equal_repeats_without_standardisation():
+    X, y = binary_problem(n=60, d=3, seed=5)
+    w = np.random.default_rng(1).integers(0, 3, len(y))
+    a = segcore.LogisticChurn(standardize=False).fit(X, y, sample_weight=w.astype(float))
+    b = segcore.LogisticChurn(standardize=False).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-9, atol=1e-12)
+
+
+def test_gbt_decision_function_agrees_with_predict_without_calibration():
+    X, y = binary_problem(n=500, seed=2)
+    gb = segcore.GradientBoostingChurn(max_iter=15, calibration="none", random_state=0).fit(X, y)
+    np.testing.assert_array_equal(gb.predict(X), gb.decision_function(X) > 0)

@@ -20,6 +20,7 @@ import html
 import inspect
 import json
 import os
+import sys
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import _segcore
@@ -33,6 +34,22 @@ class NotFittedError(_segcore.SegcoreError, ValueError, AttributeError):
 
 
 NotFittedError.__module__ = "segcore"
+
+_SKLEARN_NOT_FITTED: Dict[type, type] = {}
+
+
+def _not_fitted_class() -> type:
+    """segcore's NotFittedError, also scikit-learn's when scikit-learn is already imported
+    (so its checks and ``check_is_fitted`` users catch it) — without importing scikit-learn."""
+    skl = sys.modules.get("sklearn.exceptions")
+    base = getattr(skl, "NotFittedError", None) if skl is not None else None
+    if not isinstance(base, type) or issubclass(NotFittedError, base):
+        return NotFittedError
+    cls = _SKLEARN_NOT_FITTED.get(base)
+    if cls is None:
+        cls = type("NotFittedError", (NotFittedError, base), {"__module__": "segcore"})
+        _SKLEARN_NOT_FITTED[base] = cls
+    return cls
 
 # kind in the model file -> Python class, filled by the modules that define estimators
 _KINDS: Dict[str, type] = {}
@@ -273,7 +290,7 @@ class SegcoreEstimator:
     def _check_fitted(self) -> Any:
         model = self.__dict__.get("_model")
         if model is None:
-            raise NotFittedError(
+            raise _not_fitted_class()(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
                 "appropriate arguments before using this estimator."
             )

@@ -15,6 +15,8 @@ the churned column alone.
 
 from __future__ import annotations
 
+import sys
+import warnings
 from typing import Any, Optional, Sequence
 
 import numpy as np
@@ -36,15 +38,29 @@ __all__ = [
 
 
 def _binary(y: Any, name: str = "y") -> Any:
-    arr = _frames.to_numpy(y)
+    if y is None:
+        raise _segcore._invalid_parameter(name, "this estimator requires y to be passed, but the target y is None")
+    arr = np.asarray(y) if isinstance(y, (list, tuple, np.ndarray)) else _frames.to_numpy(y)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        skl = sys.modules.get("sklearn.exceptions")
+        warnings.warn(
+            "A column-vector y was passed when a 1d array was expected; y is raveled",
+            getattr(skl, "DataConversionWarning", UserWarning) if skl is not None else UserWarning,
+            stacklevel=3,
+        )
+        arr = arr.ravel()
     if arr.dtype.kind == "b":
         return arr.astype(bool), np.array([False, True])
     row = _frames._first_missing(arr)
     if row is not None:
         raise _segcore._invalid_value(name, row, "missing label")
+    if arr.dtype.kind == "f" and not np.all(arr == np.round(arr)):
+        raise _segcore._invalid_parameter(
+            name, "Unknown label type: continuous; churn labels are binary (bool or two classes)")
     classes = np.unique(arr)
     if len(classes) > 2:
-        raise _segcore._invalid_parameter(name, f"expected binary labels, got {len(classes)} classes {list(classes[:5])}")
+        raise _segcore._invalid_parameter(
+            name, f"Only binary classification is supported; got {len(classes)} classes {list(classes[:5])}")
     if len(classes) == 1:
         # a single class: keep it as the negative class when it is 0/False-like
         positive = classes[0] if classes[0] not in (0, False) else None
@@ -58,6 +74,9 @@ class _ChurnClassifier(_MatrixEstimator):
 
     def _fit_labels(self, y: Any) -> Any:
         yb, classes = _binary(y)
+        if len(yb) and (yb.all() or not yb.any()):
+            raise _segcore._invalid_parameter(
+                "y", "only one class is present; churn models need both churned and retained customers")
         self.classes_ = classes
         return yb
 
@@ -182,7 +201,7 @@ class GradientBoostingChurn(_ChurnClassifier):
 
     def __init__(self, *, learning_rate: float = 0.1, max_iter: int = 100, max_leaf_nodes: Optional[int] = 31,
                  max_depth: Optional[int] = None, min_samples_leaf: int = 20, l2_regularization: float = 0.0,
-                 max_bins: int = 255, early_stopping: bool = True, validation_fraction: Optional[float] = 0.1,
+                 max_bins: int = 255, early_stopping: Any = "auto", validation_fraction: Optional[float] = 0.1,
                  n_iter_no_change: int = 10, tol: float = 1e-7, calibration: str = "platt",
                  random_state: Optional[int] = None, verbose: bool = True) -> None:
         self.learning_rate = learning_rate
@@ -205,11 +224,20 @@ class GradientBoostingChurn(_ChurnClassifier):
         yb = self._fit_labels(y)
         m = self._native.fit(arr, yb, float(self.learning_rate), int(self.max_iter), self.max_leaf_nodes,
                              self.max_depth, int(self.min_samples_leaf), float(self.l2_regularization),
-                             int(self.max_bins), bool(self.early_stopping), self.validation_fraction,
+                             int(self.max_bins), self._early_stopping(arr.shape[0]), self.validation_fraction,
                              int(self.n_iter_no_change), float(self.tol), self.calibration, _seed(self.random_state),
                              verbose=bool(self.verbose))
         self._set_model(m)
         return self
+
+    def _early_stopping(self, n_samples: int) -> bool:
+        # scikit-learn's HistGradientBoostingClassifier: "auto" = on above 10 000 rows
+        if isinstance(self.early_stopping, str):
+            if self.early_stopping != "auto":
+                raise _segcore._invalid_parameter(
+                    "early_stopping", f"use True, False or 'auto', got {self.early_stopping!r}")
+            return n_samples > 10_000
+        return bool(self.early_stopping)
 
     def _read_model(self, m: Any) -> None:
         self.n_iter_ = m.n_iter

@@ -57,21 +57,54 @@ def as_matrix(X: Any, name: str = "X") -> np.ndarray:
     dtype('float64')
     """
     mod = type(X).__module__ or ""
+    if mod.startswith("scipy.sparse") or (hasattr(X, "tocsr") and hasattr(X, "nnz")):
+        raise _segcore._invalid_parameter(name, "sparse input is not supported; pass a dense array (X.toarray())")
     if mod.startswith("pyarrow") and hasattr(X, "column_names"):
         cols = [_frames.floats(_frames.to_numpy(X.column(c)), str(c)) for c in X.column_names]
-        return np.ascontiguousarray(np.column_stack(cols)) if cols else np.empty((X.num_rows, 0))
+        arr = np.ascontiguousarray(np.column_stack(cols)) if cols else np.empty((X.num_rows, 0))
+        return _check_size(arr, name)
     if mod.startswith("polars") and hasattr(X, "columns"):
         X = X.to_numpy()
     elif mod.startswith("pandas") and hasattr(X, "columns"):
+        if any(getattr(dt, "kind", "") == "c" for dt in X.dtypes):
+            raise _segcore._invalid_parameter(name, "Complex data not supported")
         X = X.to_numpy(dtype=np.float64, na_value=np.nan)
+    if getattr(X, "dtype", None) is None or getattr(X, "dtype", None) == object:
+        raw = np.asarray(X)
+        if raw.dtype.kind == "c":
+            raise _segcore._invalid_parameter(name, "Complex data not supported")
+    elif X.dtype.kind == "c":
+        raise _segcore._invalid_parameter(name, "Complex data not supported")
     arr = np.asarray(X, dtype=np.float64)
     if arr.ndim == 1:
         raise _segcore._invalid_parameter(
-            name, f"expected a 2-D array, got a 1-D array of {arr.shape[0]} values; reshape with X.reshape(-1, 1)"
+            name, f"expected a 2-D array, got a 1-D array of {arr.shape[0]} values. "
+                  "Reshape your data with X.reshape(-1, 1) (one feature) or X.reshape(1, -1) (one sample)"
         )
     if arr.ndim != 2:
         raise _segcore._invalid_parameter(name, f"expected a 2-D array, got shape {arr.shape}")
-    return np.ascontiguousarray(arr)
+    return _check_size(np.ascontiguousarray(arr), name)
+
+
+def _check_size(arr: np.ndarray, name: str) -> np.ndarray:
+    if arr.shape[1] == 0:
+        raise _segcore._invalid_parameter(
+            name, f"0 feature(s) (shape={arr.shape}) while a minimum of 1 is required.")
+    if arr.shape[0] == 0:
+        raise _segcore._invalid_parameter(
+            name, f"0 sample(s) (shape={arr.shape}) while a minimum of 1 is required.")
+    return arr
+
+
+def _check_finite(arr: np.ndarray) -> None:
+    """NaN or inf in X is an error that names the first bad cell (models without missing values)."""
+    if np.isfinite(arr).all():
+        return
+    i, j = (int(v) for v in np.argwhere(~np.isfinite(arr))[0])
+    v = arr[i, j]
+    raise _segcore._invalid_value(
+        f"X[:, {j}]", i, f"{'NaN' if np.isnan(v) else 'inf'} is not allowed (input contains NaN or inf; "
+                         "this model does not accept missing values)")
 
 
 def _seed(random_state: Any) -> int:
@@ -93,6 +126,8 @@ class _MatrixEstimator(SegcoreEstimator):
 
     def _validate(self, X: Any, fit: bool) -> np.ndarray:
         arr = as_matrix(X)
+        if not self._allow_nan:
+            _check_finite(arr)
         names = _names_of(X)
         if fit:
             self.n_features_in_ = arr.shape[1]
