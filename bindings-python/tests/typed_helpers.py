@@ -6,7 +6,7 @@ import io
 import pickle
 from typing import Any, Callable, Iterator, Tuple, TypeVar
 
-import joblib
+import joblib  # type: ignore[import-untyped]
 import numpy as np
 import numpy.typing as npt
 

@@ -313,9 +313,9 @@ def lift_at(y_true: Any, y_score: Any, fraction: float = 0.1) -> dict:
 def calibration_table(y_true: Any, y_prob: Any, output: str = "pandas") -> Any:
     """Mean predicted probability vs observed churn rate per probability decile.
 
-    >>> t = calibration_table([False, True, True], [0.05, 0.95, 0.91])
-    >>> t["count"].sum(), t["observed_rate"].tolist()
-    (3, [0.0, 1.0])
+    >>> t = calibration_table([False, True, True], [0.05, 0.95, 0.85])
+    >>> t["mean_predicted"].tolist(), t["observed_rate"].tolist()
+    ([0.05, 0.85, 0.95], [0.0, 1.0, 1.0])
     """
     rows = _segcore._calibration_table(*_ys(y_true, y_prob))
     cols = {

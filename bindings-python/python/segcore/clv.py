@@ -262,11 +262,14 @@ class BetaGeo(_TransactionModel):
     """BG/NBD (Fader, Hardie and Lee 2005). Parameters ``r``, ``alpha``, ``a``, ``b``.
 
     With the paper's CDNOW estimates (weeks), customer 1516 (x = 26, t_x = 30.86, T = 31)
-    expects 25.46 purchases in the next 39 weeks, as published:
+    expects 25.76 purchases in the next 52 weeks and is alive with probability 0.969, as
+    published:
 
     >>> bg = BetaGeo.from_params(0.2426, 4.4137, 0.7930, 2.4262, unit="W")
-    >>> round(float(bg.conditional_expected_purchases(39, 26, 30.86, 31)[0]), 2)
-    25.46
+    >>> round(float(bg.conditional_expected_purchases(52, 26, 30.857, 31)[0]), 2)
+    25.76
+    >>> round(float(bg.p_alive(26, 30.857, 31)[0]), 3)
+    0.969
     """
 
     _native = _segcore._BetaGeo
