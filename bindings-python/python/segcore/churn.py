@@ -185,7 +185,8 @@ class GradientBoostingChurn(_ChurnClassifier):
     """Histogram gradient-boosted trees (the design of scikit-learn's
     ``HistGradientBoostingClassifier``: quantile bins with a missing-value bin, leaf-wise
     growth, early stopping) with Platt or isotonic calibration and TreeSHAP explanations.
-    NaN in X is allowed (missing values).
+    NaN in X is allowed (missing values). ``early_stopping="auto"`` (the default, as in
+    scikit-learn) stops early on a validation split only above 10 000 rows.
 
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
