@@ -86,7 +86,7 @@ def test_the_gil_is_released_during_a_fit():
     # a thread starved by a held GIL would tick about once per switch interval of the fit's
     # own Python work; with the GIL released it ticks every ~5 ms
     assert end - start > 0.2
-    assert len(during) >= 0.25 * (end - start) / 0.005
+    assert len(during) >= 0.1 * (end - start) / 0.005
 
 
 class FakeTqdm:
