@@ -118,6 +118,10 @@ class FakeTqdm:
 
 @pytest.fixture
 def fake_tqdm(monkeypatch):
+    import segcore._base
+
+    # make the bar from the first report on (the default waits 0.5 s, then tqdm 0.5 s more)
+    monkeypatch.setattr(segcore._base, "_PROGRESS_DELAY", 0.02)
     FakeTqdm.instances = []
     auto = types.ModuleType("tqdm.auto")
     auto.tqdm = FakeTqdm
@@ -167,7 +171,10 @@ def test_without_tqdm_fits_work(monkeypatch):
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     from segcore._base import _progress_bar
 
-    assert _progress_bar("x") is None
+    bar = _progress_bar("x")
+    bar.update("kmeans", 1, 10)
+    bar.close()
+    assert bar.bar is None  # tqdm cannot be imported: no bar, no error
     X = _blobs(5_000)
     km = segcore.KMeans(3, random_state=0).fit(X)
     ref = segcore.KMeans(3, random_state=0, verbose=False).fit(X)
@@ -177,3 +184,11 @@ def test_without_tqdm_fits_work(monkeypatch):
 def test_core_errors_still_surface_from_a_monitored_fit():
     with pytest.raises(segcore.InvalidParameterError, match="k"):
         segcore.KMeans(10, verbose=False).fit(np.zeros((3, 2)))
+
+
+def test_short_fits_make_no_bar(fake_tqdm, monkeypatch):
+    import segcore._base
+
+    monkeypatch.setattr(segcore._base, "_PROGRESS_DELAY", 30.0)
+    segcore.KMeans(3, random_state=0).fit(_blobs(2_000))
+    assert fake_tqdm.instances == []

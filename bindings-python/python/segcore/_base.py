@@ -21,6 +21,7 @@ import inspect
 import json
 import os
 import sys
+import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import _segcore
@@ -81,6 +82,9 @@ class _ProgressBar:
     ...     def set_description(self, d, refresh=True): self.desc = d
     ...     def close(self): pass
     >>> b = _ProgressBar(Fake, "fit")
+    >>> b.update("kmeans", 1, 10); b.bar is None   # too early: short fits make no bar
+    True
+    >>> b._t0 -= _PROGRESS_DELAY
     >>> b.update("kmeans", 3, 10); b.update("kmeans", 7, 10)
     >>> (b.bar.n, b.bar.total, b.bar.desc)
     (7, 10, 'kmeans')
@@ -91,11 +95,23 @@ class _ProgressBar:
         self._desc = desc
         self.bar: Any = None
         self._stage: Optional[str] = None
+        self._off = False
+        self._t0 = time.perf_counter()
 
     def update(self, stage: str, done: int, total: int) -> None:
         """Shows ``done`` of ``total`` for ``stage``."""
+        if self._off:
+            return
         if self.bar is None:
-            self.bar = self._factory(total=total, desc=stage, delay=_PROGRESS_DELAY, leave=False)
+            # short fits make no bar (and never import tqdm): the bar is made after half the
+            # delay and tqdm's own ``delay=`` waits the other half before drawing it
+            if time.perf_counter() - self._t0 < _PROGRESS_DELAY / 2:
+                return
+            try:
+                self.bar = self._factory(total=total, desc=stage, delay=_PROGRESS_DELAY / 2, leave=False)
+            except ImportError:  # no tqdm: no bar
+                self._off = True
+                return
             self._stage = stage
         elif stage != self._stage or done < self.bar.n or total != self.bar.total:
             self.bar.reset(total=total)
@@ -114,19 +130,22 @@ class _ProgressBar:
 _PROGRESS_DELAY = 1.0
 
 
+def _tqdm(**kwargs: Any) -> Any:
+    from tqdm.auto import tqdm  # imported at the first report, so short fits never import it
+
+    return tqdm(**kwargs)
+
+
 def _progress_bar(desc: str) -> Optional[_ProgressBar]:
-    """A progress bar for a long fit: tqdm (``tqdm.auto``, widgets in Jupyter) when it is
-    installed, else None (no bar). Called by the native module.
+    """A progress bar for a long fit, called by the native module: tqdm (``tqdm.auto``,
+    widgets in Jupyter) when it is installed, else nothing is shown. tqdm is imported only
+    when the fit runs long enough to report (about 50 ms).
 
     >>> b = _progress_bar("kmeans")
-    >>> b is None or isinstance(b, _ProgressBar)
+    >>> b.bar is None
     True
     """
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    return _ProgressBar(tqdm, desc)
+    return _ProgressBar(_tqdm, desc)
 
 
 # --------------------------------------------------------------------------- HTML
