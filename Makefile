@@ -37,6 +37,9 @@ python-dev: $(VENV)/.ok
 
 test-python: python-dev
 	cd bindings-python && $(PY) -m pytest -q tests
+	cd bindings-python && $(PY) -m pytest -q --doctest-modules python/segcore
+	$(PY) -m mypy --strict --cache-dir target/mypy-cache examples/python/quickstart.py bindings-python/tests/typed_helpers.py
+	$(PY) examples/python/quickstart.py
 
 # --- Node binding: npm install + @napi-rs/cli build -----------------------------------
 node-build:

@@ -14,6 +14,7 @@ use segcore::model::{from_json, to_json};
 
 use crate::clv::vec_f64;
 use crate::error::{param_error, PyResultExt};
+use crate::monitor::monitored;
 
 fn bools(obj: &Bound<'_, PyAny>) -> PyResult<Vec<bool>> {
     if let Ok(a) = obj.extract::<PyReadonlyArray1<'_, bool>>() {
@@ -77,7 +78,7 @@ pub struct PyLogisticChurn {
 impl PyLogisticChurn {
     /// Fits an L2-penalised logistic regression (scikit-learn's objective with `C`).
     #[staticmethod]
-    #[pyo3(signature = (x, y, sample_weight=None, c=1.0, class_weight=None, standardize=true, solver="auto", max_iter=100, tol=1e-10))]
+    #[pyo3(signature = (x, y, sample_weight=None, c=1.0, class_weight=None, standardize=true, solver="auto", max_iter=100, tol=1e-10, verbose=false))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
@@ -90,6 +91,7 @@ impl PyLogisticChurn {
         solver: &str,
         max_iter: usize,
         tol: f64,
+        verbose: bool,
     ) -> PyResult<Self> {
         let cw = match class_weight {
             None => ClassWeight::None,
@@ -127,9 +129,8 @@ impl PyLogisticChurn {
         let y = bools(y)?;
         let w = sample_weight.map(vec_f64).transpose()?;
         let xv = x.as_array();
-        let inner = py
-            .detach(|| p.fit(xv, &y, w.as_deref().map(ndarray::ArrayView1::from)))
-            .py()?;
+        let wv = w.as_deref().map(ndarray::ArrayView1::from);
+        let inner = monitored(py, verbose, "logistic churn", |m| p.fit_with(xv, &y, wv, m))?;
         Ok(Self { inner })
     }
 
@@ -232,7 +233,7 @@ impl PyGradientBoostingChurn {
     /// Fits histogram gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier
     /// design) with optional calibration.
     #[staticmethod]
-    #[pyo3(signature = (x, y, learning_rate=0.1, max_iter=100, max_leaf_nodes=Some(31), max_depth=None, min_samples_leaf=20, l2_regularization=0.0, max_bins=255, early_stopping=true, validation_fraction=Some(0.1), n_iter_no_change=10, tol=1e-7, calibration="platt", seed=0))]
+    #[pyo3(signature = (x, y, learning_rate=0.1, max_iter=100, max_leaf_nodes=Some(31), max_depth=None, min_samples_leaf=20, l2_regularization=0.0, max_bins=255, early_stopping=true, validation_fraction=Some(0.1), n_iter_no_change=10, tol=1e-7, calibration="platt", seed=0, verbose=false))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
@@ -251,6 +252,7 @@ impl PyGradientBoostingChurn {
         tol: f64,
         calibration: &str,
         seed: u64,
+        verbose: bool,
     ) -> PyResult<Self> {
         let cal = match calibration.to_ascii_lowercase().as_str() {
             "none" => Calibration::None,
@@ -279,7 +281,8 @@ impl PyGradientBoostingChurn {
         p.seed = seed;
         let y = bools(y)?;
         let xv = x.as_array();
-        let inner = py.detach(|| p.fit(xv, &y)).py()?;
+        // no fit_with yet: Ctrl-C is raised when the fit returns (make it `p.fit_with(xv, &y, m)`)
+        let inner = monitored(py, verbose, "gradient boosting churn", |_m| p.fit(xv, &y))?;
         Ok(Self { inner })
     }
 

@@ -13,11 +13,12 @@ use segcore::cluster::quality::{
     calinski_harabasz_score, davies_bouldin_score, silhouette_samples, silhouette_score,
 };
 use segcore::cluster::rfm::{rfm_segments, RfmSegmentTable};
-use segcore::cluster::scale::{MinMaxScaler, RobustScaler, StandardScaler, Transform};
+use segcore::cluster::scale::{Log1p, MinMaxScaler, RobustScaler, StandardScaler, Transform};
 use segcore::model::{from_json, to_json};
 
 use crate::clv::vec_f64;
 use crate::error::{param_error, PyResultExt};
+use crate::monitor::monitored;
 
 fn labels_vec(labels: &Bound<'_, PyAny>) -> PyResult<Vec<usize>> {
     let v: Vec<i64> = match labels.extract::<PyReadonlyArray1<'_, i64>>() {
@@ -64,7 +65,7 @@ pub struct PyKMeans {
 impl PyKMeans {
     /// Fits k-means (k-means++ restarts or given initial centres).
     #[staticmethod]
-    #[pyo3(signature = (x, k, sample_weight=None, n_init=1, max_iter=300, tol=1e-4, seed=0, algorithm="auto", init=None))]
+    #[pyo3(signature = (x, k, sample_weight=None, n_init=1, max_iter=300, tol=1e-4, seed=0, algorithm="auto", init=None, verbose=false))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
@@ -77,6 +78,7 @@ impl PyKMeans {
         seed: u64,
         algorithm: &str,
         init: Option<PyReadonlyArray2<'_, f64>>,
+        verbose: bool,
     ) -> PyResult<Self> {
         let mut p = KMeans::params(k)
             .n_init(n_init)
@@ -89,9 +91,8 @@ impl PyKMeans {
         }
         let w = weights_vec(sample_weight)?;
         let xv = x.as_array();
-        let inner = py
-            .detach(|| p.fit(xv, w.as_deref().map(ndarray::ArrayView1::from)))
-            .py()?;
+        let wv = w.as_deref().map(ndarray::ArrayView1::from);
+        let inner = monitored(py, verbose, "kmeans", |m| p.fit_with(xv, wv, m))?;
         Ok(Self { inner })
     }
 
@@ -169,7 +170,7 @@ pub struct PyMiniBatchKMeans {
 impl PyMiniBatchKMeans {
     /// Fits mini-batch k-means.
     #[staticmethod]
-    #[pyo3(signature = (x, k, sample_weight=None, batch_size=1024, max_iter=100, tol=0.0, max_no_improvement=Some(10), init_size=None, n_init=3, reassignment_ratio=0.01, seed=0))]
+    #[pyo3(signature = (x, k, sample_weight=None, batch_size=1024, max_iter=100, tol=0.0, max_no_improvement=Some(10), init_size=None, n_init=3, reassignment_ratio=0.01, seed=0, verbose=false))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
@@ -184,6 +185,7 @@ impl PyMiniBatchKMeans {
         n_init: usize,
         reassignment_ratio: f64,
         seed: u64,
+        verbose: bool,
     ) -> PyResult<Self> {
         let mut p = MiniBatchKMeans::params(k);
         p.batch_size = batch_size;
@@ -196,9 +198,9 @@ impl PyMiniBatchKMeans {
         p.seed = seed;
         let w = weights_vec(sample_weight)?;
         let xv = x.as_array();
-        let inner = py
-            .detach(|| p.fit(xv, w.as_deref().map(ndarray::ArrayView1::from)))
-            .py()?;
+        let wv = w.as_deref().map(ndarray::ArrayView1::from);
+        // no fit_with yet: Ctrl-C is raised when the fit returns (make it `p.fit_with(xv, wv, m)`)
+        let inner = monitored(py, verbose, "mini-batch kmeans", |_m| p.fit(xv, wv))?;
         Ok(Self { inner })
     }
 
@@ -282,7 +284,7 @@ pub struct PyGaussianMixture {
 impl PyGaussianMixture {
     /// Fits by EM from a k-means start.
     #[staticmethod]
-    #[pyo3(signature = (x, k, covariance_type="full", tol=1e-3, reg_covar=1e-6, max_iter=100, n_init=1, seed=0))]
+    #[pyo3(signature = (x, k, covariance_type="full", tol=1e-3, reg_covar=1e-6, max_iter=100, n_init=1, seed=0, verbose=false))]
     #[allow(clippy::too_many_arguments)]
     fn fit(
         py: Python<'_>,
@@ -294,6 +296,7 @@ impl PyGaussianMixture {
         max_iter: usize,
         n_init: usize,
         seed: u64,
+        verbose: bool,
     ) -> PyResult<Self> {
         let ct = match covariance_type.to_ascii_lowercase().as_str() {
             "full" => CovarianceType::Full,
@@ -313,7 +316,7 @@ impl PyGaussianMixture {
         p.n_init = n_init;
         p.seed = seed;
         let xv = x.as_array();
-        let inner = py.detach(|| p.fit(xv)).py()?;
+        let inner = monitored(py, verbose, "gaussian mixture", |m| p.fit_with(xv, m))?;
         Ok(Self { inner })
     }
 
@@ -448,7 +451,7 @@ fn transform_py<'py, T: Transform + Sync>(
     Ok(PyArray2::from_owned_array(py, out))
 }
 
-/// A fitted scaler (standard, robust or min-max).
+/// A fitted scaler (standard, robust, min-max or log1p).
 #[pyclass(name = "_Scaler", module = "segcore._segcore", frozen)]
 pub struct PyScaler {
     inner: Scaler,
@@ -458,6 +461,7 @@ enum Scaler {
     Standard(StandardScaler),
     Robust(RobustScaler),
     MinMax(MinMaxScaler),
+    Log1p(Log1p),
 }
 
 #[pymethods]
@@ -513,6 +517,16 @@ impl PyScaler {
         })
     }
 
+    /// Fits a `Log1p` transform on the given column positions (empty = all columns).
+    #[staticmethod]
+    #[pyo3(signature = (x, columns=Vec::new()))]
+    fn fit_log1p(x: PyReadonlyArray2<'_, f64>, columns: Vec<usize>) -> PyResult<Self> {
+        let s = Log1p::params().columns(columns).fit(x.as_array()).py()?;
+        Ok(Self {
+            inner: Scaler::Log1p(s),
+        })
+    }
+
     /// Reads a segcore model file of any scaler kind.
     #[staticmethod]
     fn from_json(s: &str) -> PyResult<Self> {
@@ -520,6 +534,7 @@ impl PyScaler {
         let inner = match env.kind.as_str() {
             "RobustScaler" => Scaler::Robust(from_json(s).py()?),
             "MinMaxScaler" => Scaler::MinMax(from_json(s).py()?),
+            "Log1p" => Scaler::Log1p(from_json(s).py()?),
             _ => Scaler::Standard(from_json(s).py()?),
         };
         Ok(Self { inner })
@@ -531,6 +546,7 @@ impl PyScaler {
             Scaler::Standard(s) => to_json(s),
             Scaler::Robust(s) => to_json(s),
             Scaler::MinMax(s) => to_json(s),
+            Scaler::Log1p(s) => to_json(s),
         }
         .py()
     }
@@ -555,6 +571,11 @@ impl PyScaler {
                 d.set_item("data_max", a(&s.data_max))?;
                 d.set_item("scale", a(&s.scale))?;
                 d.set_item("min", a(&s.min))?;
+            }
+            Scaler::Log1p(s) => {
+                let cols = s.columns.iter().map(|&c| c as i64);
+                d.set_item("columns", PyArray1::from_iter(py, cols))?;
+                d.set_item("n_features", s.n_features)?;
             }
         }
         Ok(d)
@@ -590,6 +611,7 @@ impl PyScaler {
             Scaler::Standard(s) => transform_py(py, s, x, inverse),
             Scaler::Robust(s) => transform_py(py, s, x, inverse),
             Scaler::MinMax(s) => transform_py(py, s, x, inverse),
+            Scaler::Log1p(s) => transform_py(py, s, x, inverse),
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod data;
 pub mod datasets;
 pub mod error;
 pub mod features;
+pub mod monitor;
 pub mod pipeline;
 
 /// The native module.

@@ -66,7 +66,7 @@ def test_sklearn_clone_params_and_pipeline():
     km = segcore.KMeans(n_clusters=3, random_state=0)
     params = km.get_params()
     assert params == {"algorithm": "auto", "init": "k-means++", "max_iter": 300, "n_clusters": 3, "n_init": "auto",
-                      "random_state": 0, "tol": 1e-4}
+                      "random_state": 0, "tol": 1e-4, "verbose": True}
     c = clone(km)
     assert c.get_params() == params and c is not km
     pipe = make_pipeline(segcore.StandardScaler(), segcore.KMeans(3, random_state=0))

@@ -120,3 +120,8 @@ from ._churn_data import churn_dataset, churn_datasets
 from . import plotting
 
 __all__ += ["segment", "Report", "churn_dataset", "churn_datasets", "plotting"]
+
+# --- pymanners: the Log1p transform (core cluster::scale::Log1p)
+from .cluster import Log1p  # noqa: E402
+
+__all__ += ["Log1p"]
