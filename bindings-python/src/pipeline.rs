@@ -46,7 +46,7 @@ impl PySegmenter {
     /// `customers` (table dict), `profiles`, `choose_k`, `churn_validation_auc`,
     /// `churn_training_rows`.
     #[staticmethod]
-    #[pyo3(signature = (logs, as_of=None, n_segments=None, k_min=3, k_max=8, cluster_features=None, seed=0, clv_horizon_days=365.0, annual_discount_rate=0.10, churn_horizon_days=90.0, silhouette_sample=5000))]
+    #[pyo3(signature = (logs, as_of=None, n_segments=None, k_min=3, k_max=8, cluster_features=None, seed=0, clv_horizon_days=365.0, annual_discount_rate=0.10, churn_horizon_days=90.0, silhouette_sample=5000, verbose=false))]
     #[allow(clippy::too_many_arguments)]
     fn fit<'py>(
         py: Python<'py>,
@@ -61,6 +61,7 @@ impl PySegmenter {
         annual_discount_rate: f64,
         churn_horizon_days: f64,
         silhouette_sample: usize,
+        verbose: bool,
     ) -> PyResult<(Self, Bound<'py, PyDict>)> {
         let mut p = Segmenter::params()
             .features(FeatureConfig::default().as_of(as_of))
@@ -73,7 +74,10 @@ impl PySegmenter {
             .churn_horizon_days(churn_horizon_days);
         p.silhouette_sample = silhouette_sample;
         let inner_logs = logs.inner.clone();
-        let out = py.detach(move || p.fit(&inner_logs)).py()?;
+        // Ctrl-C stops the fit between stages and iterations; a tqdm bar when `verbose`
+        let out = crate::monitor::monitored(py, verbose, "segcore.segment", move |m| {
+            p.fit_with(&inner_logs, m)
+        })?;
         let d = PyDict::new(py);
         d.set_item("customers", table_py(py, &out.customers)?)?;
         let prof = PyList::empty(py);

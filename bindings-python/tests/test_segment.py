@@ -90,8 +90,26 @@ def test_rfm_and_risk_bands(rep):
     np.testing.assert_array_equal(c["risk_band"].to_numpy(dtype=str), band)
     first = c["driver_1"].str.extract(r"^(\w+) \(")[0]
     assert first.isin(rep.models["churn"].feature_names_in_).all()
-    rfm = segcore.rfm_segments(c["recency"], c["n_occasions"], c["total_spend"])
-    assert (rfm["segment"] == c["rfm_segment"]).mean() == 1.0
+    # the Segmenter scores RFM on the upper edges of the rank-first quintiles, so equal values
+    # get equal scores (and rescoring the fit data reproduces it); computed here independently
+    r, f, m = (c[k].to_numpy(dtype=float) for k in ("recency", "n_occasions", "total_spend"))
+    rfm = segcore.rfm_segments(r, f, m)
+
+    def on_edges(v, exact, reversed_):
+        asc = 6 - exact if reversed_ else exact
+        edges = np.maximum.accumulate([v[asc == b].max() for b in range(1, 5)])
+        s = 1 + (v[:, None] > edges[None, :]).sum(axis=1)
+        return 6 - s if reversed_ else s
+
+    rs = on_edges(r, rfm["recency_score"].to_numpy(), True)
+    fs = on_edges(f, rfm["frequency_score"].to_numpy(), False)
+    ms = on_edges(m, rfm["monetary_score"].to_numpy(), False)
+    expected = [f"{a}{b}{d}" for a, b, d in zip(rs, fs, ms)]
+    assert list(c["rfm_score"]) == expected
+    # ties: customers with equal (recency, frequency, spend) share one score
+    assert c.groupby(["recency", "n_occasions", "total_spend"])["rfm_score"].nunique().max() == 1
+    # the rank-first scores of rfm_segments differ only where values are tied
+    assert (rfm["segment"] == c["rfm_segment"]).mean() > 0.5
 
 
 def test_segments_profile_table(rep):
@@ -203,34 +221,39 @@ def test_arrow_and_dict_inputs(tx, rep):
         pd.testing.assert_frame_equal(out.customers, rep.customers)
 
 
-def test_progress_bar_uses_tqdm_when_verbose(tx, monkeypatch):
-    import sys
-    import types
+def test_progress_bar_follows_the_segmenter_stages(tx, monkeypatch):
+    """segment() reports the core Segmenter's stages to the tqdm bar (src/monitor.rs)."""
+    from segcore import _base
 
-    calls = []
+    bars = []
 
     class FakeBar:
-        def __init__(self, total, desc, leave):
-            calls.append(("init", total, desc))
+        def __init__(self, total, desc, delay, leave):
+            self.n, self.total, self.desc, self.descs = 0, total, desc, [desc]
+            bars.append(self)
 
-        def set_postfix_str(self, s):
-            calls.append(("step", s))
+        def update(self, k):
+            self.n += k
 
-        def update(self, n):
-            calls.append(("update", n))
+        def reset(self, total=None):
+            self.n, self.total = 0, total
+
+        def set_description(self, d, refresh=True):
+            self.desc = d
+            self.descs.append(d)
 
         def close(self):
-            calls.append(("close",))
+            self.closed = True
 
-    fake = types.ModuleType("tqdm.auto")
-    fake.tqdm = FakeBar
-    monkeypatch.setitem(sys.modules, "tqdm", types.ModuleType("tqdm"))
-    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    monkeypatch.setattr(_base, "_tqdm", FakeBar)
+    monkeypatch.setattr(_base, "_PROGRESS_DELAY", 0.0)
     segcore.segment(tx, n_segments=3, verbose=False)
-    assert calls == []
+    assert bars == []
     segcore.segment(tx, n_segments=3)
-    assert calls[0] == ("init", 2, "segcore.segment") and calls[-1] == ("close",)
-    assert [c for c in calls if c[0] == "update"] == [("update", 1), ("update", 1)]
+    assert len(bars) == 1 and bars[0].closed
+    seen = [d for d in bars[0].descs if d.startswith("segmenter")]
+    assert seen[0].startswith("segmenter: ") and seen[-1] == "segmenter: done"
+    assert seen == sorted(set(seen), key=seen.index)  # each stage once, in order
 
 
 def test_html_mixin_on_the_estimators():

@@ -44,14 +44,6 @@ EXPECTED_FAILED = {
             "makes the other checks use data they can transform)"
         ),
     },
-    "LogisticChurn": {
-        "check_sample_weight_equivalence_on_dense_data": (
-            "the internal standardisation (standardize=True, the default) uses unweighted column "
-            "means and deviations, so weights are not equivalent to repeated rows; with "
-            "standardize=False they are (asserted in test_logistic_weights_equal_repeats_without_"
-            "standardisation). Reported to the core."
-        ),
-    },
     "GradientBoostingChurn": {
         "check_fit2d_1feature": (
             "the check fits 10 rows; the rows held out for the calibration (validation_fraction) "
@@ -152,11 +144,13 @@ def test_estimators_work_without_scikit_learn():
     assert r.stdout.strip() == "ok True"
 
 
-def test_logistic_weights_equal_repeats_without_standardisation():
+@pytest.mark.parametrize("standardize", [True, False])
+def test_logistic_weights_equal_repeated_rows(standardize):
+    # the internal standardisation is weighted too: a row of weight 2 counts as two copies
     X, y = binary_problem(n=60, d=3, seed=5)
     w = np.random.default_rng(1).integers(0, 3, len(y))
-    a = segcore.LogisticChurn(standardize=False).fit(X, y, sample_weight=w.astype(float))
-    b = segcore.LogisticChurn(standardize=False).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
+    a = segcore.LogisticChurn(standardize=standardize).fit(X, y, sample_weight=w.astype(float))
+    b = segcore.LogisticChurn(standardize=standardize).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
     np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-9, atol=1e-12)
 
 

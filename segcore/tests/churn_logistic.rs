@@ -130,6 +130,39 @@ fn large_data_with_subsampled_hessian_reaches_the_same_optimum() {
 }
 
 #[test]
+fn integer_sample_weights_equal_repeated_rows_with_standardisation() {
+    // weight w_i (1..=3) must give the fit of the data with row i repeated w_i times, including
+    // the internal standardisation (weighted means and standard deviations)
+    let t = util::read_csv("logistic_data.csv");
+    let w: Vec<f64> = (0..t.y.len()).map(|i| (1 + i % 3) as f64).collect();
+    let mut rows = Vec::new();
+    let mut y = Vec::new();
+    for (i, &wi) in w.iter().enumerate() {
+        for _ in 0..wi as usize {
+            rows.push(t.x.row(i));
+            y.push(t.y[i]);
+        }
+    }
+    let repeated = ndarray::stack(ndarray::Axis(0), &rows).unwrap();
+    let a = LogisticChurn::params()
+        .fit(repeated.view(), &y, None)
+        .unwrap();
+    let wv = Array1::from(w);
+    let b = LogisticChurn::params()
+        .fit(t.x.view(), &t.y, Some(wv.view()))
+        .unwrap();
+    for (p, q) in a.coef().iter().zip(b.coef()) {
+        assert!((p - q).abs() < 1e-8, "{p} vs {q}");
+    }
+    assert!((a.intercept() - b.intercept()).abs() < 1e-8);
+    let pa = a.predict_proba(t.x.view()).unwrap();
+    let pb = b.predict_proba(t.x.view()).unwrap();
+    for (p, q) in pa.iter().zip(pb.iter()) {
+        assert!((p - q).abs() < 1e-10);
+    }
+}
+
+#[test]
 fn same_fit_on_one_and_two_threads() {
     let t = util::read_csv("logistic_data.csv");
     // stack the data 30 times so that there are several row chunks

@@ -25,29 +25,6 @@ from ._logs import build_logs
 __all__ = ["Report", "segment"]
 
 
-class _Steps:
-    """A coarse progress bar over the steps of a job (tqdm when installed and ``verbose``)."""
-
-    def __init__(self, verbose: bool, total: int, desc: str):
-        self.bar = None
-        if verbose:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError:
-                tqdm = None
-            if tqdm is not None:
-                self.bar = tqdm(total=total, desc=desc, leave=False)
-
-    def step(self, what: str) -> None:
-        if self.bar is not None:
-            self.bar.set_postfix_str(what)
-            self.bar.update(1)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
 def _column(df: Any, name: str) -> np.ndarray:
     return np.asarray(df[name].to_numpy())
 
@@ -233,15 +210,9 @@ def segment(transactions: Any, *, customer_id: str = "customer_id", timestamp: s
     kind = output or _frames.output_kind(transactions)
     if kind not in ("pandas", "polars"):
         raise _segcore._invalid_parameter("output", f"unknown output `{kind}` (use pandas or polars)")
-    steps = _Steps(verbose, 2, "segcore.segment")
-    try:
-        lg = build_logs(transactions, customer_id=customer_id, timestamp=timestamp, amount=amount, events=events,
-                        feedback=feedback, time_format=time_format, columns=columns, func="segment")
-        steps.step("logs read")
-        sg = Segmenter(n_segments=k, k_range=k_range, as_of=as_of, clv_horizon_days=clv_horizon_days,
-                       annual_discount_rate=annual_discount_rate, churn_horizon_days=churn_horizon_days,
-                       random_state=random_state).fit(lg, output=kind)
-        steps.step("fitted")
-    finally:
-        steps.close()
+    lg = build_logs(transactions, customer_id=customer_id, timestamp=timestamp, amount=amount, events=events,
+                    feedback=feedback, time_format=time_format, columns=columns, func="segment")
+    sg = Segmenter(n_segments=k, k_range=k_range, as_of=as_of, clv_horizon_days=clv_horizon_days,
+                   annual_discount_rate=annual_discount_rate, churn_horizon_days=churn_horizon_days,
+                   random_state=random_state).fit(lg, output=kind, verbose=verbose)
     return Report(sg, sg.customers_, sg.profiles_, getattr(sg, "k_scores_", None), sg.churn_validation_auc_)

@@ -76,8 +76,14 @@ class Segmenter(SegcoreEstimator, HtmlReprMixin):
         self.random_state = random_state
 
     def fit(self, transactions, *, customer_id: str = "customer_id", timestamp: str = "timestamp", amount: str = "amount",
-            events=None, feedback=None, time_format: str = "auto", output: Optional[str] = None, **columns):
-        """Runs the main job. Returns self."""
+            events=None, feedback=None, time_format: str = "auto", output: Optional[str] = None,
+            verbose: bool = True, **columns):
+        """Runs the main job. Returns self.
+
+        ``verbose`` shows a progress bar over the job's stages (tqdm, when installed, and only
+        when the fit runs longer than about a second); Ctrl-C stops the fit within a second
+        with ``KeyboardInterrupt``.
+        """
         from .cluster import _seed
 
         kind = output or _frames.output_kind(transactions)
@@ -88,7 +94,7 @@ class Segmenter(SegcoreEstimator, HtmlReprMixin):
             lg, time_seconds(self.as_of, "as_of"), self.n_segments, int(k_min), int(k_max),
             None if self.cluster_features is None else [str(c) for c in self.cluster_features],
             _seed(self.random_state), float(self.clv_horizon_days), float(self.annual_discount_rate),
-            float(self.churn_horizon_days), int(self.silhouette_sample),
+            float(self.churn_horizon_days), int(self.silhouette_sample), bool(verbose),
         )
         self._set_model(model)
         self.customers_ = _table_frame(res["customers"], kind)

@@ -7,7 +7,7 @@
 //!
 //! the intercept `b` unpenalised and `x̃` the standardised features (`(x - mean) / std`,
 //! population std, a zero std replaced by 1 — as scikit-learn's `StandardScaler`; the
-//! scaling statistics ignore sample weights). It is minimised by damped Newton steps on the
+//! scaling statistics are weighted by the sample weights, so a weight of 2 is two copies of a row). It is minimised by damped Newton steps on the
 //! `(d+1) x (d+1)` Hessian with a Cholesky solve (near the optimum the last Hessian factor is
 //! kept while it gives fast progress; beyond 262,144 rows the Hessian is summed over an evenly
 //! spread subset of 32+ row chunks — the gradient is always exact, so the optimum is the same),
@@ -269,7 +269,7 @@ impl LogisticChurnParams {
             })
             .collect();
         let (mean, scale) = if self.standardize {
-            column_scaling(x)
+            column_scaling(x, sample_weight)
         } else {
             (vec![0.0; d], vec![1.0; d])
         };
@@ -489,16 +489,25 @@ impl LogisticChurnParams {
     }
 }
 
-/// Column means and population standard deviations (constant columns → 1), chunked and
-/// merged in order.
-fn column_scaling(x: ArrayView2<f64>) -> (Vec<f64>, Vec<f64>) {
+/// Column means and population standard deviations (constant columns → 1), weighted by the
+/// sample weights (so a row of weight 2 standardises as two copies of it, as scikit-learn's
+/// `StandardScaler(sample_weight=...)` does), chunked and merged in order.
+fn column_scaling(
+    x: ArrayView2<f64>,
+    sample_weight: Option<ArrayView1<f64>>,
+) -> (Vec<f64>, Vec<f64>) {
     let n = x.nrows();
     let d = x.ncols();
+    let w = |i: usize| sample_weight.map_or(1.0, |w| w[i]);
+    let total: f64 = chunked(n, |lo, hi| (lo..hi).map(w).sum::<f64>())
+        .into_iter()
+        .sum();
     let sums = chunked(n, |lo, hi| {
         let mut s = vec![0.0; d];
-        for r in x.slice_axis(ndarray::Axis(0), (lo..hi).into()).outer_iter() {
+        for (i, r) in (lo..hi).zip(x.slice_axis(ndarray::Axis(0), (lo..hi).into()).outer_iter()) {
+            let wi = w(i);
             for (a, v) in s.iter_mut().zip(r.iter()) {
-                *a += v;
+                *a += wi * v;
             }
         }
         s
@@ -509,12 +518,13 @@ fn column_scaling(x: ArrayView2<f64>) -> (Vec<f64>, Vec<f64>) {
             *m += v;
         }
     }
-    mean.iter_mut().for_each(|m| *m /= n as f64);
+    mean.iter_mut().for_each(|m| *m /= total);
     let sq = chunked(n, |lo, hi| {
         let mut s = vec![0.0; d];
-        for r in x.slice_axis(ndarray::Axis(0), (lo..hi).into()).outer_iter() {
+        for (i, r) in (lo..hi).zip(x.slice_axis(ndarray::Axis(0), (lo..hi).into()).outer_iter()) {
+            let wi = w(i);
             for ((a, v), m) in s.iter_mut().zip(r.iter()).zip(&mean) {
-                *a += (v - m) * (v - m);
+                *a += wi * (v - m) * (v - m);
             }
         }
         s
@@ -526,7 +536,7 @@ fn column_scaling(x: ArrayView2<f64>) -> (Vec<f64>, Vec<f64>) {
         }
     }
     // constant features (variance within rounding of zero, scikit-learn's rule) keep scale 1
-    let nf = n as f64;
+    let nf = total;
     let scale = var
         .iter()
         .zip(&mean)

@@ -65,7 +65,8 @@ for name, C, cw, sw in [
         StandardScaler(),
         LogisticRegression(C=C, class_weight=cw, solver="newton-cholesky", tol=1e-14, max_iter=10000),
     )
-    pipe.fit(X, y, logisticregression__sample_weight=sw)
+    # the weights standardise too (a row of weight 2 is two copies of it), as segcore does
+    pipe.fit(X, y, standardscaler__sample_weight=sw, logisticregression__sample_weight=sw)
     sc, lr = pipe[0], pipe[1]
     coef = lr.coef_[0]
     cases.append({
