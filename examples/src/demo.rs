@@ -525,10 +525,11 @@ fn main() -> Result<()> {
     let n_cust = shop.customers().len();
     let clv_raw = num(&sseg.customers, "clv");
     let churn_raw = num(&sseg.customers, "churn_probability");
-    let undefined = clv_raw
-        .iter()
-        .chain(churn_raw)
-        .filter(|v| !v.is_finite())
+    let undefined = (0..n_cust)
+        .filter(|&c| {
+            !clv_raw.get(c).is_some_and(|v| v.is_finite())
+                || !churn_raw.get(c).is_some_and(|v| v.is_finite())
+        })
         .count();
     let clv: Vec<f64> = (0..n_cust)
         .map(|c| {
@@ -741,7 +742,7 @@ fn main() -> Result<()> {
                 .collect::<Vec<_>>()
                 .join(", "),
             if undefined > 0 {
-                format!(" {undefined} undefined CLV or churn values were counted as CLV 0 and churn 1.")
+                format!(" {undefined} customers without a CLV or churn estimate (they never bought: only engagement channels count them) are counted as CLV 0 and churn 1.")
             } else {
                 String::new()
             }
@@ -779,8 +780,9 @@ fn main() -> Result<()> {
         let header_refs: Vec<&str> = headers.iter().map(|h| h.as_str()).collect();
         s.paragraph("Customer reach of each stage by segment:");
         s.table(&header_refs, seg_fun_rows);
-        // anomaly heatmap: weekly drop-off at each stage with a flag (or, with none, at the
-        // stage with the largest overall drop-off), per group; flagged weeks outlined
+        // anomaly heatmaps, one per stage with a flag: rows = all customers and each segment,
+        // columns = the weeks flagged at that stage in any group (latest 14), cells = drop-off,
+        // the flagged (group, week) cells outlined
         let mut flag_stages: Vec<usize> = weekly
             .iter()
             .flat_map(|w| w.2.iter())
@@ -788,47 +790,23 @@ fn main() -> Result<()> {
             .collect();
         flag_stages.sort_unstable();
         flag_stages.dedup();
-        if flag_stages.is_empty() {
-            let worst = weekly
-                .first()
-                .and_then(|w| w.1.iter().filter_map(|t| t.stages.as_ref()).next_back())
-                .and_then(|st| {
-                    st.iter()
-                        .enumerate()
-                        .filter_map(|(i, r)| r.drop_off.map(|d| (i, d)))
-                        .max_by(|a, b| a.1.total_cmp(&b.1))
-                })
-                .map_or(0, |x| x.0);
-            flag_stages.push(worst);
-        }
-        let mut weeks: Vec<i64> = weekly
-            .first()
-            .map(|w| w.1.iter().filter_map(|t| t.period_start).collect())
-            .unwrap_or_default();
-        let last_flag = weekly
-            .iter()
-            .flat_map(|w| w.2.iter().map(|f| f.period_start))
-            .max();
-        let end = weeks
-            .iter()
-            .position(|&w| Some(w) == last_flag)
-            .map_or(weeks.len(), |i| (i + 3).min(weeks.len()));
-        let start = end.saturating_sub(12);
-        weeks = weeks[start..end].to_vec();
-        let (mut rows, mut vals, mut marks) = (Vec::new(), Vec::new(), Vec::new());
-        for (group, tables, fl) in &weekly {
-            for &st in &flag_stages {
-                rows.push(format!(
-                    "{group}: {} → {}",
-                    stage_names.get(st).cloned().unwrap_or_default(),
-                    stage_names.get(st + 1).cloned().unwrap_or_default()
-                ));
-                for &w in &weeks {
-                    let t = tables.iter().find(|t| t.period_start == Some(w));
-                    let flagged = fl
-                        .iter()
-                        .any(|f| f.period_start == w && stage_names.get(st) == Some(&f.stage));
-                    match t {
+        for &st in &flag_stages {
+            let stage = stage_names.get(st).cloned().unwrap_or_default();
+            let mut weeks: Vec<i64> = weekly
+                .iter()
+                .flat_map(|w| w.2.iter())
+                .filter(|f| f.stage == stage)
+                .map(|f| f.period_start)
+                .collect();
+            weeks.sort_unstable();
+            weeks.dedup();
+            let weeks = &weeks[weeks.len().saturating_sub(14)..];
+            let (mut rows, mut vals, mut marks) = (Vec::new(), Vec::new(), Vec::new());
+            for (group, tables, fl) in &weekly {
+                rows.push(group.clone());
+                for &w in weeks {
+                    let flagged = fl.iter().any(|f| f.period_start == w && f.stage == stage);
+                    match tables.iter().find(|t| t.period_start == Some(w)) {
                         Some(t) if t.suppressed => {
                             vals.push(f64::NAN);
                             marks.push(Mark::Suppressed);
@@ -850,19 +828,19 @@ fn main() -> Result<()> {
                     }
                 }
             }
+            s.heatmap_marked(
+                format!(
+                    "funnel anomalies at {stage} → {}: drop-off in the flagged weeks, by segment (⚑ flagged)",
+                    stage_names.get(st + 1).cloned().unwrap_or_default()
+                ),
+                "",
+                "week starting",
+                rows,
+                weeks.iter().map(|&w| format_date(w)).collect(),
+                vals,
+                marks,
+            );
         }
-        s.heatmap_marked(
-            "funnel anomalies: weekly drop-off by segment (flagged weeks outlined)",
-            "",
-            "week starting",
-            rows,
-            weeks
-                .iter()
-                .map(|&w| format_date(w)[5..].to_string())
-                .collect(),
-            vals,
-            marks,
-        );
         let flag_rows: Vec<Vec<String>> = weekly
             .iter()
             .flat_map(|(group, _, fl)| {

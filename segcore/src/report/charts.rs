@@ -536,7 +536,7 @@ pub(super) fn heatmap(
         .map(|r| label_px(r))
         .max()
         .unwrap_or(30)
-        .clamp(30, 200);
+        .clamp(30, 260);
     let widest_col = cols.iter().map(|c| label_px(c)).max().unwrap_or(30);
     let cell_w = widest_col.clamp(46, 110);
     let cell_h = 30;
