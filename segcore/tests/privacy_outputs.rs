@@ -75,11 +75,11 @@ fn customer_table_csv_is_pseudonymised() {
 #[test]
 fn follow_up_list_is_pseudonymised() {
     let ev = Events::builder(
-        vec!["zed", "zed", "amy"],
-        vec![0_i64, 10, 20],
-        vec!["product_view", "add_to_cart", "add_to_cart"],
+        vec!["zed", "zed", "amy", "amy"],
+        vec![0_i64, 10, 20, 30],
+        vec!["product_view", "add_to_cart", "product_view", "add_to_cart"],
     )
-    .value(vec![f64::NAN, 30.0, 12.0])
+    .value(vec![f64::NAN, 30.0, f64::NAN, 12.0])
     .build()
     .unwrap();
     let f = FunnelAnalysis::params().fit(&ev).unwrap();
