@@ -482,15 +482,23 @@ fn main() -> Result<()> {
                 .diagonal(true),
         );
         let mut gains = vec![(0.0, 0.0)];
+        let mut lift = Vec::new();
         for i in 1..=10 {
             let l = lift_at(y, p_lr.as_slice().unwrap_or(&[]), i as f64 / 10.0)?;
             gains.push((l.fraction, l.capture_rate));
+            lift.push((l.fraction, l.lift));
         }
         s.line(
             LineChart::new("cumulative gains: churners captured by the top x% of risk scores")
                 .axes("share of customers contacted", "share of churners captured")
                 .curve("logistic", gains)
                 .diagonal(true),
+        );
+        s.line(
+            LineChart::new("lift: churn rate among the top x% of risk scores over the base rate")
+                .axes("share of customers contacted", "lift")
+                .curve("logistic", lift)
+                .curve("no model", vec![(0.1, 1.0), (1.0, 1.0)]),
         );
     }
     data_section(

@@ -8,6 +8,13 @@
 //!   ([`DEFAULT_MIN_GROUP`] = 10). Every segment, cohort, channel or period statistic in
 //!   [`crate::analytics`] goes through it: a group below `k` is reported with `suppressed = true`
 //!   and its numbers as `None`.
+//! * [`Privacy`] bundles the settings (key, `k`, pseudonym length) that every output accepts:
+//!   [`crate::pipeline::CustomerTable::write_csv_private`] writes pseudonymised ids,
+//!   [`Privacy::profiles`] suppresses the segment profile table,
+//!   [`Privacy::pseudonymise_carts`] the follow-up list, and [`WithPrivacy::with_privacy`] sets
+//!   `k` on the funnel, cohort, experiment and anomaly parameters (`channel_value` and
+//!   `popular_by_segment` take `privacy.k` as their `min_group`).
+//! * Model files hold no customer ids (see `tests/privacy_models.rs`).
 //!
 //! ```
 //! use segcore::analytics::privacy::{pseudonymise_one, suppress};
