@@ -849,26 +849,38 @@ fn main() -> Result<()> {
                 marks,
             );
         }
-        let flag_rows: Vec<Vec<String>> = weekly
+        // the flag table: the 30 strongest flags (largest z), in group order
+        let mut all_flags: Vec<(usize, &String, &DropOffAnomaly)> = weekly
             .iter()
-            .flat_map(|(group, _, fl)| {
-                fl.iter().map(move |f| {
-                    vec![
-                        group.clone(),
-                        format!("{} → {}", f.stage, f.next_stage),
-                        f.period.clone(),
-                        format!("{:.1}%", 100.0 * f.drop_off),
-                        format!("{:.1}%", 100.0 * f.baseline_drop_off),
-                        format!("{:+.1} pts", 100.0 * f.change),
-                        format!("{:.2}", f.z),
-                        f.sessions.to_string(),
-                    ]
-                })
+            .enumerate()
+            .flat_map(|(g, (group, _, fl))| fl.iter().map(move |f| (g, group, f)))
+            .collect();
+        let n_flags = all_flags.len();
+        all_flags.sort_by(|a, b| b.2.z.total_cmp(&a.2.z));
+        all_flags.truncate(30);
+        all_flags.sort_by(|a, b| (a.0, a.2.period_start).cmp(&(b.0, b.2.period_start)));
+        let flag_rows: Vec<Vec<String>> = all_flags
+            .iter()
+            .map(|(_, group, f)| {
+                vec![
+                    group.to_string(),
+                    format!("{} → {}", f.stage, f.next_stage),
+                    f.period.clone(),
+                    format!("{:.1}%", 100.0 * f.drop_off),
+                    format!("{:.1}%", 100.0 * f.baseline_drop_off),
+                    format!("{:+.1} pts", 100.0 * f.change),
+                    format!("{:.2}", f.z),
+                    f.sessions.to_string(),
+                ]
             })
             .collect();
         s.paragraph(format!(
-            "{} weekly drop-off anomalies (overall and per segment; a week is flagged when its drop-off rises significantly above the trailing baseline).",
-            flag_rows.len()
+            "{n_flags} weekly drop-off anomalies (overall and per segment; a week is flagged when its drop-off rises significantly above the trailing baseline){}.",
+            if n_flags > flag_rows.len() {
+                format!("; the {} strongest (largest z) are listed", flag_rows.len())
+            } else {
+                String::new()
+            }
         ));
         if !flag_rows.is_empty() {
             s.table(
