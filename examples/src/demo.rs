@@ -858,7 +858,7 @@ fn main() -> Result<()> {
         let n_flags = all_flags.len();
         all_flags.sort_by(|a, b| b.2.z.total_cmp(&a.2.z));
         all_flags.truncate(30);
-        all_flags.sort_by(|a, b| (a.0, a.2.period_start).cmp(&(b.0, b.2.period_start)));
+        all_flags.sort_by_key(|a| (a.0, a.2.period_start));
         let flag_rows: Vec<Vec<String>> = all_flags
             .iter()
             .map(|(_, group, f)| {
