@@ -34,7 +34,7 @@ use segcore::data::time::{format_date, parse_time, TimeFormat};
 use segcore::data::{datasets, Categorical, Events, Logs, MISSING};
 use segcore::dynamic::transition_matrix;
 use segcore::pipeline::{Column, CustomerTable, Segmentation, Segmenter};
-use segcore::report::{cell_num, fmt_num, LineChart, Mark, Report, Series};
+use segcore::report::{count_num, fmt_num, LineChart, Mark, Report, Series};
 use segcore::{Result, SegError};
 
 fn day(s: &str) -> Result<i64> {
@@ -121,7 +121,7 @@ fn segment_bars(
             if g.suppressed {
                 "n<k (suppressed)".to_string()
             } else {
-                cell_num(v)
+                count_num(v)
             }
         })
         .collect();

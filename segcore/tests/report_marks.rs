@@ -77,7 +77,7 @@ fn bar_panels_draw_one_panel_per_series_in_place() {
         "channel value",
         cats.clone(),
         vec![
-            Series::new("customers", vec![289.0, 385.0, 1498.0]),
+            Series::new("customers", vec![289.0, 85.0, 1498.0]),
             Series::new("retention", vec![0.88, f64::NAN, 0.59]),
             Series::new("mean CLV", vec![363.25, 191.5, 155.75]),
         ],
@@ -95,9 +95,11 @@ fn bar_panels_draw_one_panel_per_series_in_place() {
     for c in &cats {
         assert_eq!(t.iter().filter(|x| &x.1 == c).count(), 3, "{c}");
     }
-    for v in ["1,498", "0.88", "363", "–"] {
+    for v in ["289", "85", "1,498", "0.88", "363", "192", "–"] {
         assert!(has(v), "{v} in {t:?}");
     }
+    // a series of whole numbers prints no decimals
+    assert!(!has("85.0"));
     assert!(fig.contains("1 value(s) not defined"));
     // panels sit side by side: the second panel's labels are right of the first panel (460 px)
     let app_x: Vec<f64> = t.iter().filter(|x| x.1 == "app").map(|x| x.0).collect();

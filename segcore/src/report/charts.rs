@@ -11,7 +11,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::format::{cell_num, escape, fmt_num, median};
+use super::format::{cell_num, count_num, escape, fmt_num, median};
 use super::{Curve, LineChart, Mark, Series};
 
 const FONT: &str = "sans-serif";
@@ -743,7 +743,11 @@ pub(super) fn bar_panels(out: &mut String, title: &str, categories: &[String], s
             let v: Vec<f64> = (0..nc)
                 .map(|i| s.values.get(i).copied().unwrap_or(f64::NAN))
                 .collect();
-            let ends = v.iter().map(|&x| cell_num(x)).collect();
+            let whole = v.iter().all(|x| !x.is_finite() || x.fract() == 0.0);
+            let ends = v
+                .iter()
+                .map(|&x| if whole { count_num(x) } else { cell_num(x) })
+                .collect();
             (v, ends)
         })
         .collect();

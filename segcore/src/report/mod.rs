@@ -24,7 +24,7 @@ mod format;
 
 use std::fmt::Write;
 
-pub use format::{cell_num, escape, fmt_num};
+pub use format::{cell_num, count_num, escape, fmt_num};
 
 /// A named series of values (one per category) for [`Section::grouped_bars`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -424,7 +424,7 @@ impl Section {
 
     /// Adds small multiples: one horizontal bar panel per series on its own scale (two panels
     /// per row), e.g. customers, retention, mean CLV and churn by channel. Non-finite values are
-    /// shown as "–".
+    /// shown as "–"; a series of whole numbers is printed without decimals.
     ///
     /// ```
     /// use segcore::report::{Report, Series};
