@@ -232,6 +232,16 @@ fn sample() -> (Report, Vec<&'static str>) {
         ],
     );
     kinds.push("grouped-bars");
+    r.section("Channels").bar_panels(
+        "Channel value (small multiples)",
+        s(&["app", "email", "sms (n<k)", "web"]),
+        vec![
+            Series::new("customers", vec![289.0, 385.0, f64::NAN, 1498.0]),
+            Series::new("retention", vec![0.88, 0.86, f64::NAN, 0.59]),
+            Series::new("mean CLV", vec![363.3, 191.6, f64::NAN, 155.7]),
+        ],
+    );
+    kinds.push("bar-panels");
     r.section("Edge cases")
         .bars("No segments yet", Vec::new(), Vec::new())
         .bars(
@@ -265,6 +275,7 @@ fn sample_report_has_every_chart_kind() {
         "histogram",
         "heatmap",
         "grouped-bars",
+        "bar-panels",
         "line",
         "funnel",
     ] {

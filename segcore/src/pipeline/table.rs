@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use crate::analytics::privacy::Privacy;
 use crate::data::CustomerIndex;
 use crate::{Result, SegError};
 
@@ -142,7 +143,8 @@ impl CustomerTable {
             .map(|i| &self.columns[i])
     }
 
-    /// Writes the table as CSV with a leading `customer_id` column.
+    /// Writes the table as CSV with a leading `customer_id` column (raw ids; see
+    /// [`CustomerTable::write_csv_private`] for pseudonymised output).
     ///
     /// ```
     /// let t = segcore::pipeline::CustomerTable::new(Default::default());
@@ -151,17 +153,45 @@ impl CustomerTable {
     /// assert_eq!(out, b"customer_id\n");
     /// ```
     pub fn write_csv<W: Write>(&self, out: W) -> Result<()> {
+        let ids: Vec<String> = (0..self.n_rows() as u32)
+            .map(|c| self.customers.label(c))
+            .collect();
+        self.write_with_ids(out, "customer_id", &ids)
+    }
+
+    /// Writes the table as CSV under the privacy settings: with a key, the leading column is
+    /// `customer_pseudonym` holding `HMAC-SHA256(key, id)` in hex and no raw id is written;
+    /// without one it is the same as [`CustomerTable::write_csv`].
+    ///
+    /// ```
+    /// use segcore::analytics::privacy::{pseudonymise_one, Privacy};
+    /// use segcore::data::{CustomerIndex, IdColumn};
+    /// use segcore::pipeline::{Column, CustomerTable};
+    /// let (index, _) = CustomerIndex::build(&IdColumn::Int(vec![7]));
+    /// let mut t = CustomerTable::new(index);
+    /// t.push("clv", Column::Num(vec![12.5])).unwrap();
+    /// let mut csv = Vec::new();
+    /// t.write_csv_private(&mut csv, &Privacy::with_key("secret").hex_len(Some(16))).unwrap();
+    /// let p = pseudonymise_one(b"secret", "7", Some(16)).unwrap();
+    /// assert_eq!(String::from_utf8(csv).unwrap(), format!("customer_pseudonym,clv\n{p},12.5\n"));
+    /// ```
+    pub fn write_csv_private<W: Write>(&self, out: W, privacy: &Privacy) -> Result<()> {
+        let ids = privacy.ids(&self.customers)?;
+        self.write_with_ids(out, privacy.id_column(), &ids)
+    }
+
+    fn write_with_ids<W: Write>(&self, out: W, id_name: &str, ids: &[String]) -> Result<()> {
         let io = |e: csv::Error| SegError::Io {
             path: "customer table".into(),
             source: std::io::Error::other(e.to_string()),
         };
         let mut w = csv::Writer::from_writer(out);
-        let mut header = vec!["customer_id".to_string()];
+        let mut header = vec![id_name.to_string()];
         header.extend(self.names.iter().cloned());
         w.write_record(&header).map_err(io)?;
-        for row in 0..self.n_rows() {
+        for (row, id) in ids.iter().enumerate().take(self.n_rows()) {
             let mut rec = Vec::with_capacity(self.columns.len() + 1);
-            rec.push(self.customers.label(row as u32));
+            rec.push(id.clone());
             rec.extend(self.columns.iter().map(|c| c.cell(row)));
             w.write_record(&rec).map_err(io)?;
         }
@@ -170,6 +200,29 @@ impl CustomerTable {
             source: e,
         })?;
         Ok(())
+    }
+
+    /// Writes the table as a CSV file under the privacy settings (see
+    /// [`CustomerTable::write_csv_private`]).
+    ///
+    /// ```
+    /// use segcore::analytics::privacy::Privacy;
+    /// let t = segcore::pipeline::CustomerTable::new(Default::default());
+    /// let p = std::env::temp_dir().join("segcore_doc_table_private.csv");
+    /// t.save_csv_private(&p, &Privacy::with_key("k")).unwrap();
+    /// assert_eq!(std::fs::read_to_string(&p).unwrap(), "customer_pseudonym\n");
+    /// ```
+    pub fn save_csv_private(
+        &self,
+        path: impl AsRef<std::path::Path>,
+        privacy: &Privacy,
+    ) -> Result<()> {
+        let path = path.as_ref();
+        let f = std::fs::File::create(path).map_err(|e| SegError::Io {
+            path: path.display().to_string(),
+            source: e,
+        })?;
+        self.write_csv_private(std::io::BufWriter::new(f), privacy)
     }
 
     /// Writes the table as a CSV file.

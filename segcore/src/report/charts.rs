@@ -11,8 +11,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::format::{cell_num, escape, fmt_num, median};
-use super::{Curve, LineChart, Series};
+use super::format::{cell_num, count_num, escape, fmt_num, median};
+use super::{Curve, LineChart, Mark, Series};
 
 const FONT: &str = "sans-serif";
 const BLUE: RGBColor = RGBColor(59, 110, 168);
@@ -262,6 +262,8 @@ fn draw_hbars(root: &DrawingArea<SVGBackend, Shift>, h: &HBars) -> Drawn {
         .draw()
         .map_err(err)?;
     let top = |i: usize| (n - i) as f64;
+    // chart.backend_coord is absolute; root.draw takes coordinates relative to root
+    let (bx, by) = root.get_base_pixel();
     chart
         .draw_series(h.values.iter().enumerate().map(|(i, &v)| {
             let v = clampv(v);
@@ -273,6 +275,7 @@ fn draw_hbars(root: &DrawingArea<SVGBackend, Shift>, h: &HBars) -> Drawn {
         .map_err(err)?;
     for (i, label) in h.labels.iter().enumerate() {
         let (x, y) = chart.backend_coord(&(lo, top(i) - 0.5));
+        let (x, y) = (x - bx, y - by);
         root.draw(&Text::new(
             label.clone(),
             (x - 6, y),
@@ -281,6 +284,7 @@ fn draw_hbars(root: &DrawingArea<SVGBackend, Shift>, h: &HBars) -> Drawn {
         .map_err(err)?;
         let v = h.values[i];
         let (ex, ey) = chart.backend_coord(&(clampv(v).max(0.0), top(i) - 0.5));
+        let (ex, ey) = (ex - bx, ey - by);
         root.draw(&Text::new(
             h.ends[i].clone(),
             (ex + 4, ey),
@@ -481,16 +485,46 @@ pub(super) fn heatmap(
     rows: &[String],
     cols: &[String],
     values: &[f64],
+    marks: &[Mark],
 ) {
     let (nr, nc) = (rows.len(), cols.len());
-    let mut notes = undefined_note(count_undefined(values));
+    let mark = |k: usize| marks.get(k).copied().unwrap_or_default();
+    let n_suppressed = (0..values.len().max(marks.len()))
+        .filter(|&k| mark(k) == Mark::Suppressed)
+        .count();
+    let n_flagged = (0..marks.len())
+        .filter(|&k| mark(k) == Mark::Flagged)
+        .count();
+    let undefined = values
+        .iter()
+        .enumerate()
+        .filter(|(k, v)| !v.is_finite() && mark(*k) != Mark::Suppressed)
+        .count();
+    let mut notes = undefined_note(undefined);
+    if n_flagged > 0 {
+        notes.push(format!("⚑ {n_flagged} flagged cell(s), outlined in red"));
+    }
+    if n_suppressed > 0 {
+        notes.push(format!(
+            "n<k: {n_suppressed} cell(s) suppressed (fewer customers than the privacy minimum k)"
+        ));
+    }
     notes.extend(length_note(
         "cells",
         values.len().min(nr * nc),
         values.len(),
     ));
-    let cell = |i: usize, j: usize| values.get(i * nc + j).copied().unwrap_or(f64::NAN);
-    let finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let cell = |i: usize, j: usize| {
+        if mark(i * nc + j) == Mark::Suppressed {
+            f64::NAN
+        } else {
+            values.get(i * nc + j).copied().unwrap_or(f64::NAN)
+        }
+    };
+    let finite: Vec<f64> = (0..nr * nc)
+        .map(|k| cell(k / nc.max(1), k % nc.max(1)))
+        .filter(|v| v.is_finite())
+        .collect();
     if nr == 0 || nc == 0 || finite.is_empty() {
         figure(out, "heatmap", title, None, |_| Ok(()), &notes);
         return;
@@ -502,7 +536,7 @@ pub(super) fn heatmap(
         .map(|r| label_px(r))
         .max()
         .unwrap_or(30)
-        .clamp(30, 200);
+        .clamp(30, 260);
     let widest_col = cols.iter().map(|c| label_px(c)).max().unwrap_or(30);
     let cell_w = widest_col.clamp(46, 110);
     let cell_h = 30;
@@ -560,13 +594,29 @@ pub(super) fn heatmap(
                 } else {
                     (RGBColor(230, 230, 230), GREY)
                 };
+                let m = mark(i * nc + j);
                 root.draw(&Rectangle::new(
                     [(x, y), (x + cell_w as i32 - 2, y + cell_h as i32 - 2)],
                     fill.filled(),
                 ))
                 .map_err(err)?;
+                if m == Mark::Flagged {
+                    root.draw(&Rectangle::new(
+                        [
+                            (x + 1, y + 1),
+                            (x + cell_w as i32 - 3, y + cell_h as i32 - 3),
+                        ],
+                        FLAG.stroke_width(2),
+                    ))
+                    .map_err(err)?;
+                }
+                let label = match m {
+                    Mark::Plain => cell_num(v),
+                    Mark::Flagged => format!("⚑ {}", cell_num(v)),
+                    Mark::Suppressed => "n<k".to_string(),
+                };
                 root.draw(&Text::new(
-                    cell_num(v),
+                    label,
                     (x + cell_w as i32 / 2 - 1, y + cell_h as i32 / 2 - 1),
                     (FONT, 10.5 * 1.24)
                         .into_font()
@@ -673,6 +723,61 @@ pub(super) fn grouped_bars(
         draw,
         &notes,
     );
+}
+
+/// Small multiples: one horizontal bar panel per series (own scale), two panels per row.
+pub(super) fn bar_panels(out: &mut String, title: &str, categories: &[String], series: &[Series]) {
+    let nc = categories.len();
+    let mut notes = Vec::new();
+    let mut undefined = 0;
+    for s in series {
+        notes.extend(length_note(&s.name, s.values.len().min(nc), s.values.len()));
+        undefined += (0..nc)
+            .filter(|&i| !s.values.get(i).is_some_and(|v| v.is_finite()))
+            .count();
+    }
+    notes.splice(0..0, undefined_note(undefined));
+    let panels: Vec<(Vec<f64>, Vec<String>)> = series
+        .iter()
+        .map(|s| {
+            let v: Vec<f64> = (0..nc)
+                .map(|i| s.values.get(i).copied().unwrap_or(f64::NAN))
+                .collect();
+            let whole = v.iter().all(|x| !x.is_finite() || x.fract() == 0.0);
+            let ends = v
+                .iter()
+                .map(|&x| if whole { count_num(x) } else { cell_num(x) })
+                .collect();
+            (v, ends)
+        })
+        .collect();
+    let any = panels.iter().any(|(v, _)| v.iter().any(|x| x.is_finite()));
+    if nc == 0 || series.is_empty() || !any {
+        figure(out, "bar-panels", title, None, |_| Ok(()), &notes);
+        return;
+    }
+    let per_row = series.len().min(2);
+    let n_rows = series.len().div_ceil(per_row);
+    let panel_w = if per_row == 1 { WIDTH } else { 460 };
+    let panel_h = 26 * nc as u32 + 48 + 22 + 8;
+    let size = (panel_w * per_row as u32, panel_h * n_rows as u32);
+    let draw = |root: &DrawingArea<SVGBackend, Shift>| -> Drawn {
+        let areas = root.split_evenly((n_rows, per_row));
+        for (k, (s, (values, ends))) in series.iter().zip(&panels).enumerate() {
+            let area = areas[k].margin(0, 8, 0, 0);
+            let h = HBars {
+                labels: categories,
+                values,
+                colors: vec![palette(k); nc],
+                ends: ends.clone(),
+                legend: vec![(s.name.clone(), palette(k))],
+                x_desc: "",
+            };
+            draw_hbars(&area, &h)?;
+        }
+        Ok(())
+    };
+    figure(out, "bar-panels", title, Some(size), draw, &notes);
 }
 
 /// Line chart of one or more curves, optional y = x diagonal, with a legend.

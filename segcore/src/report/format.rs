@@ -67,6 +67,23 @@ pub fn cell_num(v: f64) -> String {
     group_thousands(&s)
 }
 
+/// Formats a count: whole numbers without decimals, thousands grouped (other values as
+/// [`cell_num`]); "–" for a non-finite value.
+///
+/// ```
+/// use segcore::report::count_num;
+/// assert_eq!(count_num(87.0), "87");
+/// assert_eq!(count_num(12345.0), "12,345");
+/// assert_eq!(count_num(2.5), "2.50");
+/// ```
+pub fn count_num(v: f64) -> String {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
+        group_thousands(&format!("{v:.0}"))
+    } else {
+        cell_num(v)
+    }
+}
+
 pub(crate) fn group_thousands(s: &str) -> String {
     let (int, frac) = match s.find('.') {
         Some(p) => (&s[..p], &s[p..]),

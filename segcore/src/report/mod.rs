@@ -1,22 +1,8 @@
-//! A self-contained HTML report: tables and inline SVG charts, no scripts, no network.
-//!
-//! ```
-//! use segcore::report::Report;
-//! let mut r = Report::new("Customers");
-//! r.section("Data")
-//!     .paragraph("3 customers")
-//!     .table(&["segment", "size"], vec![vec!["A".into(), "2".into()], vec!["B".into(), "1".into()]])
-//!     .histogram("recency (days)", &[1.0, 2.0, 2.5, 40.0], 10);
-//! let html = r.to_html();
-//! assert!(html.starts_with("<!DOCTYPE html>"));
-//! assert!(html.contains("<svg") && html.contains("recency (days)"));
-//! ```
-
 //! A self-contained HTML report: HTML tables and charts drawn to inline SVG by `plotters`
 //! (no scripts, no fonts, no network).
 //!
 //! Every chart is wrapped as `<figure class="chart" data-chart="<kind>">` (kinds: `bars`,
-//! `histogram`, `heatmap`, `grouped-bars`, `line`, `funnel`), so a browser check can count them.
+//! `histogram`, `heatmap`, `grouped-bars`, `bar-panels`, `line`, `funnel`), so a browser check can count them.
 //! A chart with nothing to draw shows a "no data" note (and carries `data-empty`) instead of failing;
 //! non-finite values are shown as "–" (bars, heatmap cells), left out and counted (histogram) or
 //! break the line (line charts).
@@ -38,7 +24,7 @@ mod format;
 
 use std::fmt::Write;
 
-pub use format::{cell_num, escape, fmt_num};
+pub use format::{cell_num, count_num, escape, fmt_num};
 
 /// A named series of values (one per category) for [`Section::grouped_bars`].
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -62,6 +48,22 @@ impl Series {
             values,
         }
     }
+}
+
+/// How a heatmap cell is marked.
+///
+/// ```
+/// assert_eq!(segcore::report::Mark::default(), segcore::report::Mark::Plain);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mark {
+    /// Drawn as usual.
+    #[default]
+    Plain,
+    /// Highlighted: outlined in red with a ⚑ (e.g. a funnel anomaly).
+    Flagged,
+    /// Suppressed for privacy (fewer than `k` customers): grey, labelled `n<k`, no value.
+    Suppressed,
 }
 
 /// A named polyline of (x, y) points for a [`LineChart`].
@@ -210,6 +212,8 @@ pub enum Block {
         cols: Vec<String>,
         /// Values, row-major, `rows.len() * cols.len()`.
         values: Vec<f64>,
+        /// Cell marks, row-major (missing entries: [`Mark::Plain`]).
+        marks: Vec<Mark>,
     },
     /// Vertical bars grouped by category, one bar per series.
     GroupedBars {
@@ -218,6 +222,17 @@ pub enum Block {
         /// Category labels (x axis).
         categories: Vec<String>,
         /// The series, each with one value per category.
+        series: Vec<Series>,
+    },
+    /// Small multiples: one horizontal bar panel per series, each on its own scale, the
+    /// categories in the same order in every panel (e.g. customers, retention, mean CLV and churn
+    /// by channel).
+    BarPanels {
+        /// Chart title.
+        title: String,
+        /// Category labels (one bar per category in each panel).
+        categories: Vec<String>,
+        /// One panel per series.
         series: Vec<Series>,
     },
     /// A line chart.
@@ -368,6 +383,33 @@ impl Section {
         cols: Vec<String>,
         values: Vec<f64>,
     ) -> &mut Self {
+        self.heatmap_marked(title, row_axis, col_axis, rows, cols, values, Vec::new())
+    }
+
+    /// Adds a heatmap with axis titles and a [`Mark`] per cell (row-major): flagged cells are
+    /// outlined in red with a ⚑, suppressed cells are grey and labelled `n<k` (their value is not
+    /// shown even if given). A note under the chart explains the marks used.
+    ///
+    /// ```
+    /// use segcore::report::{Mark, Report};
+    /// let mut r = Report::new("t");
+    /// r.section("s").heatmap_marked("weekly drop-off", "stage", "week",
+    ///     vec!["cart".into()], vec!["w1".into(), "w2".into(), "w3".into()],
+    ///     vec![0.4, 0.7, f64::NAN], vec![Mark::Plain, Mark::Flagged, Mark::Suppressed]);
+    /// let html = r.to_html();
+    /// assert!(html.contains("⚑ 0.70") && html.contains("n&lt;k"));
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn heatmap_marked(
+        &mut self,
+        title: impl Into<String>,
+        row_axis: impl Into<String>,
+        col_axis: impl Into<String>,
+        rows: Vec<String>,
+        cols: Vec<String>,
+        values: Vec<f64>,
+        marks: Vec<Mark>,
+    ) -> &mut Self {
         self.blocks.push(Block::Heatmap {
             title: title.into(),
             row_axis: row_axis.into(),
@@ -375,6 +417,33 @@ impl Section {
             rows,
             cols,
             values,
+            marks,
+        });
+        self
+    }
+
+    /// Adds small multiples: one horizontal bar panel per series on its own scale (two panels
+    /// per row), e.g. customers, retention, mean CLV and churn by channel. Non-finite values are
+    /// shown as "–"; a series of whole numbers is printed without decimals.
+    ///
+    /// ```
+    /// use segcore::report::{Report, Series};
+    /// let mut r = Report::new("t");
+    /// r.section("s").bar_panels("channel value", vec!["web".into(), "app".into()],
+    ///     vec![Series::new("customers", vec![300.0, 120.0]), Series::new("mean CLV", vec![41.5, 77.0])]);
+    /// let html = r.to_html();
+    /// assert!(html.contains("data-chart=\"bar-panels\"") && html.contains("mean CLV"));
+    /// ```
+    pub fn bar_panels(
+        &mut self,
+        title: impl Into<String>,
+        categories: Vec<String>,
+        series: Vec<Series>,
+    ) -> &mut Self {
+        self.blocks.push(Block::BarPanels {
+            title: title.into(),
+            categories,
+            series,
         });
         self
     }
@@ -546,7 +615,15 @@ nav a{{margin-right:1em}}</style></head><body><h1>{t}</h1>",
                         rows,
                         cols,
                         values,
-                    } => charts::heatmap(&mut out, title, row_axis, col_axis, rows, cols, values),
+                        marks,
+                    } => charts::heatmap(
+                        &mut out, title, row_axis, col_axis, rows, cols, values, marks,
+                    ),
+                    Block::BarPanels {
+                        title,
+                        categories,
+                        series,
+                    } => charts::bar_panels(&mut out, title, categories, series),
                     Block::GroupedBars {
                         title,
                         categories,
