@@ -53,6 +53,10 @@ test-examples: python-dev node-build
 	$(CARGO) run --release -p segcore-examples --bin demo -- --out target/demo-check --quick
 	$(CARGO) run --release -p segcore-examples --bin quickstart
 	bash tools/report-check/run.sh target/demo-check/report.html target/demo-check/report.png
+	# privacy: with a key, every customer output carries pseudonyms and no raw id
+	SEGCORE_PSEUDONYMISE_KEY=make-test $(CARGO) run --release -p segcore-examples --bin demo -- --out target/demo-private --quick
+	head -1 target/demo-private/shop_customers.csv | grep -q '^customer_pseudonym,'
+	! grep -q '^C0' target/demo-private/shop_customers.csv
 	@if [ -x examples/run-examples.sh ]; then VENV=$(VENV) bash examples/run-examples.sh; fi
 
 bench:
