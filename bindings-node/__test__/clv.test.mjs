@@ -98,7 +98,7 @@ test('model files round-trip through toJson / fromJson / loadModel / JSON.string
 })
 
 test('errors: unfitted models, bad data, bad options', async () => {
-  assert.throws(() => new BetaGeo().pAlive([1], [1], [2]), { code: 'SEGCORE_INVALID_PARAMETER' })
+  assert.throws(() => new BetaGeo().pAlive([1], [1], [2]), { code: 'SEGCORE_NOT_FITTED', message: 'BetaGeo is not fitted: call fit() first' })
   assert.throws(() => new BetaGeo({ unit: 'fortnights' }), { code: 'SEGCORE_INVALID_PARAMETER' })
   assert.throws(() => new BetaGeo({ initial: [1, 2] }), { code: 'SEGCORE_INVALID_PARAMETER' })
   assert.throws(() => new BetaGeo().fit([1, NaN], [1, 1], [2, 2]), (e) => {

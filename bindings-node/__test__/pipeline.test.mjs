@@ -41,6 +41,6 @@ test('Segmenter: one customer table, same result sync and async, model file roun
 })
 
 test('Segmenter errors keep their codes', async () => {
-  assert.throws(() => new Segmenter().score(datasets.syntheticShop(10, 0)), { code: 'SEGCORE_INVALID_PARAMETER' })
+  assert.throws(() => new Segmenter().score(datasets.syntheticShop(10, 0)), { code: 'SEGCORE_NOT_FITTED' })
   await assert.rejects(new Segmenter().fitAsync([{ customerId: 1, timestamp: 0, amount: NaN }]), { code: 'SEGCORE_INVALID_VALUE' })
 })
