@@ -21,6 +21,7 @@ mod features;
 mod model;
 mod pipeline;
 mod task;
+mod live;
 
 use napi_derive::napi;
 
