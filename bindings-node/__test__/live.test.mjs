@@ -61,7 +61,7 @@ test('CDNOW replayed order by order into CustomerState equals the batch features
   assert.equal(states.size, golden.nCustomers)
 
   // features at the fit's cutoff and at an earlier one (later rows ignored by both paths)
-  const cfg = JSON.parse(modelText).model.params.features
+  const cfg = JSON.parse(modelText).params.params.features
   for (const asOf of [model.asOf, Date.UTC(1997, 8, 15)]) {
     const batch = features(rows, {
       asOf,
