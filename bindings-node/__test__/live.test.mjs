@@ -133,7 +133,9 @@ test('CustomerState: incremental updates, out-of-order orders, summary, JSON rou
   assert.equal(f.n_orders, 2)
   assert.equal(f.discount_share, 0.5)
   assert.equal(f.return_rate, 5 / 40)
-  assert.deepEqual(s.orders()[1], { timestamp: t0 + 10 * DAY + 8 * 3600e3, amount: 30, discount: true, orderId: '7' })
+  // the return (earlier than the latest order) was inserted at its place
+  assert.deepEqual(s.orders()[1], { timestamp: t0 + 10 * DAY + 3600e3, amount: -5 })
+  assert.deepEqual(s.orders()[2], { timestamp: t0 + 10 * DAY + 8 * 3600e3, amount: 30, discount: true, orderId: '7' })
 
   // an order before the latest one gives the same state as in time order
   const a = new CustomerState().addMany([{ timestamp: t0, amount: 5 }, { timestamp: t0 + 9 * DAY, amount: 7 }, { timestamp: t0 + 3 * DAY, amount: 2 }])

@@ -21,6 +21,8 @@ mod features;
 mod model;
 mod pipeline;
 mod task;
+
+// After `pipeline`: its `#[napi] impl Segmenter` needs the class to be parsed first.
 mod live;
 
 use napi_derive::napi;

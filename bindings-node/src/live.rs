@@ -16,8 +16,8 @@ use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use segcore::features::FeatureConfig;
 use segcore::pipeline::live::{
-    purchase_feature_names, CustomerScore as CoreScore, CustomerState as CoreState,
-    LiveScorer, LiveSummary as CoreSummary, OrderEvent,
+    purchase_feature_names, CustomerScore as CoreScore, CustomerState as CoreState, LiveScorer,
+    LiveSummary as CoreSummary, OrderEvent,
 };
 use segcore::SegError;
 
@@ -188,7 +188,13 @@ fn opt_text(o: &Object, name: &str, row: usize, numbers: bool) -> Result<Option<
     match kind(&u)? {
         t if missing(t) => Ok(None),
         ValueType::String => {
-            let s = u.coerce_to_string().js()?.into_utf8().js()?.into_owned().js()?;
+            let s = u
+                .coerce_to_string()
+                .js()?
+                .into_utf8()
+                .js()?
+                .into_owned()
+                .js()?;
             Ok(if s.is_empty() { None } else { Some(s) })
         }
         ValueType::Number if numbers => {
@@ -228,7 +234,10 @@ fn read_order(u: &Unknown, row: usize) -> Result<OrderEvent> {
     }
     let timestamp = time_seconds(&ts, "timestamp").map_err(|e| {
         // name the row of the history rather than row 0 of a one-value column
-        napi::Error::new(e.status, e.reason.replacen("row 0", &format!("row {row}"), 1))
+        napi::Error::new(
+            e.status,
+            e.reason.replacen("row 0", &format!("row {row}"), 1),
+        )
     })?;
     let amount =
         opt_number(&o, "amount", row)?.ok_or_else(|| invalid("amount", row, "missing value"))?;
@@ -387,11 +396,11 @@ impl CustomerState {
     #[napi(ts_args_type = "orders: OrderRow[]", ts_return_type = "this")]
     pub fn add_many<'e>(&mut self, this: This<'e>, orders: Unknown) -> Result<Object<'e>> {
         let rows = read_orders(&orders)?;
-        let mut next = self.inner.clone();
+        // validate with the rows' own indices first, so that nothing is added on an error
+        run(|| CoreState::from_orders(self.inner.merge_period_secs(), rows.iter().cloned()))?;
         for r in rows {
-            next.add(r).js()?;
+            self.inner.add(r).js()?;
         }
-        self.inner = next;
         Ok(this.object)
     }
 

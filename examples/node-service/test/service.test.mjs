@@ -58,8 +58,8 @@ function request (agent, port, method, path, body) {
       res.on('error', reject)
     })
     req.on('error', reject)
-    if (data !== undefined) req.write(data)
-    req.end()
+    req.end(data) // headers and body in one write
+
   })
 }
 
