@@ -197,5 +197,8 @@ test('scoreCustomer: non-purchasers, cutoffs and coded errors', async () => {
   assert.throws(() => model.scoreCustomers([c.orders, [{ timestamp: asOf, amount: null }]]), { code: 'INVALID_VALUE', message: /customer 1/ })
   await assert.rejects(async () => model.scoreCustomersAsync([[{ timestamp: 'x', amount: 1 }]]), { code: 'INVALID_VALUE' })
   assert.throws(() => CustomerState.fromJSON('{"orders": 3}'), { code: 'MODEL_FILE' })
+  assert.throws(() => st.features(asOf, {}), { code: 'INVALID_PARAMETER', message: /model/ })
+  assert.throws(() => st.features(asOf, st), { code: 'INVALID_PARAMETER', message: /model/ })
+  assert.deepEqual(st.features(asOf, null), st.features(asOf))
   assert.throws(() => new Segmenter().scoreCustomer([]), { code: 'INVALID_PARAMETER', message: /not fitted/ })
 })

@@ -6,6 +6,7 @@
 //! (`segcore::pipeline::live`). A segmenter's `LiveScorer` (its column maps) is built on the
 //! first live call and cached for that fitted model.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::{Arc, Weak};
 
@@ -446,12 +447,16 @@ impl CustomerState {
         &self,
         env: &'e Env,
         as_of: Unknown,
-        model: Option<ClassInstance<Segmenter>>,
+        model: Option<Unknown>,
     ) -> Result<Object<'e>> {
         let t = time_seconds(&as_of, "asOf")?;
-        let cfg = match &model {
-            Some(m) => m.state()?.model.params.features.clone(),
-            None => FeatureConfig::default(),
+        let cfg = match model {
+            Some(u) if !missing(kind(&u)?) => {
+                let m = ClassInstance::<Segmenter>::from_unknown(u)
+                    .map_err(|_| param("model", "expected a Segmenter"))?;
+                m.state()?.model.params.features.clone()
+            }
+            _ => FeatureConfig::default(),
         };
         features_object(env, &self.inner, &cfg, t)
     }
@@ -538,27 +543,8 @@ fn scorer(st: &Arc<SegFitted>) -> Result<Arc<LiveScorer>> {
 type Customer<'a> = Either<ClassInstance<'a, CustomerState>, Unknown<'a>>;
 
 /// A customer ready to score: a `CustomerState` (borrowed) or an order history read into a
-/// state with the model's occasion period.
-enum Input<'a> {
-    State(&'a CoreState),
-    Owned(CoreState),
-}
-
-impl Input<'_> {
-    fn state(&self) -> &CoreState {
-        match self {
-            Input::State(s) => s,
-            Input::Owned(s) => s,
-        }
-    }
-
-    fn into_owned(self) -> CoreState {
-        match self {
-            Input::State(s) => s.clone(),
-            Input::Owned(s) => s,
-        }
-    }
-}
+/// state with the model's occasion period (owned).
+type Input<'a> = Cow<'a, CoreState>;
 
 fn read_input<'a>(
     value: &'a Customer<'_>,
@@ -566,13 +552,13 @@ fn read_input<'a>(
     index: Option<usize>,
 ) -> Result<Input<'a>> {
     match value {
-        Either::A(s) => Ok(Input::State(&s.inner)),
+        Either::A(s) => Ok(Cow::Borrowed(&s.inner)),
         Either::B(u) => {
             let rows = read_orders(u).map_err(|err| match index {
                 Some(i) => napi::Error::new(err.status, format!("customer {i}: {}", err.reason)),
                 None => err,
             })?;
-            Ok(Input::Owned(run(|| {
+            Ok(Cow::Owned(run(|| {
                 CoreState::from_orders(model.params.features.merge_period_secs, rows)
             })?))
         }
@@ -633,7 +619,7 @@ impl Segmenter {
         let sc = scorer(&st)?;
         let t = opt_time(as_of, "asOf")?.unwrap_or(st.model.as_of);
         let input = read_input(&customer, &st.model, None)?;
-        Ok(score_js(run(|| sc.score(input.state(), t))?))
+        Ok(score_js(run(|| sc.score(&input, t))?))
     }
 
     /// Scores many customers (each a `CustomerState` or an order array); results in the
@@ -654,7 +640,7 @@ impl Segmenter {
         let out = run(|| {
             inputs
                 .iter()
-                .map(|i| sc.score(i.state(), t))
+                .map(|i| sc.score(i, t))
                 .collect::<segcore::Result<Vec<_>>>()
         })?;
         Ok(out.into_iter().map(score_js).collect())
@@ -677,7 +663,7 @@ impl Segmenter {
         let list = customer_list(&customers)?;
         let states: Vec<CoreState> = read_inputs(&list, &st.model)?
             .into_iter()
-            .map(Input::into_owned)
+            .map(Cow::into_owned)
             .collect();
         let work: Work<Vec<CoreScore>> = Box::new(move || sc.score_many(&states, t));
         Ok(AsyncTask::new(Job::new(work, |v| {
@@ -714,7 +700,7 @@ impl Segmenter {
         let st = self.state()?;
         let t = opt_time(as_of, "asOf")?.unwrap_or(st.model.as_of);
         let input = read_input(&customer, &st.model, None)?;
-        features_object(env, input.state(), &st.model.params.features, t)
+        features_object(env, &input, &st.model.params.features, t)
     }
 
     /// The cutoff of the fit, epoch milliseconds (the default `asOf` of live scoring).
