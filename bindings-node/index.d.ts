@@ -94,6 +94,66 @@ export declare class BetaGeoBetaBinom {
 }
 
 /**
+ * One customer's incremental state: the order history and running aggregates giving the
+ * purchase-pattern features and the CLV summary without recomputing over the history.
+ *
+ * Orders in time order update it in O(1); an earlier order is inserted at its place (the
+ * aggregates are then rebuilt, O(n) for that customer), so the features always equal a full
+ * recompute. Create it with `model.customerState()` to get the model's occasion period.
+ *
+ * ```js
+ * const state = model.customerState()
+ * state.add({ timestamp: '2026-03-01T10:00:00Z', amount: 42.5, orderId: 'A-17' })
+ * model.scoreCustomer(state).clv
+ * ```
+ */
+export declare class CustomerState {
+  /**
+   * A state holding `orders` (any order), merging the orders of one UTC period of
+   * `options.mergePeriodSecs` into one purchase occasion (default one day, `null`: one
+   * occasion per order). The period must match the model's (see `model.customerState`).
+   */
+  constructor(orders?: OrderRow[] | null, options?: { mergePeriodSecs?: number | null })
+  /**
+   * Adds one order (or order line, or return with a negative amount); returns `this`.
+   * On an invalid order the state is unchanged and an `INVALID_VALUE` error is thrown.
+   */
+  add(order: OrderRow): this
+  /**
+   * Adds several orders (all are checked first: on an error nothing is added); returns
+   * `this`.
+   */
+  addMany(orders: OrderRow[]): this
+  /** Number of rows kept. */
+  get length(): number
+  /** Time of the latest row (epoch milliseconds), or null. */
+  get lastTimestamp(): number | null
+  /** The occasion period in seconds (null: one occasion per order). */
+  get mergePeriodSecs(): number | null
+  /** The kept history, in time order. */
+  orders(): Array<Order>
+  /**
+   * The CLV summary as of `asOf` (rows after it are ignored), in days; null without a
+   * purchase.
+   */
+  summary(asOf: Date | number | string): LiveSummary | null
+  /**
+   * The purchase-pattern features as of `asOf` (rows after it ignored), by name, with the
+   * windows of `model` (default feature settings without one). Undefined values are NaN.
+   */
+  features(asOf: Date | number | string, model?: Segmenter | null): Record<string, number>
+  /**
+   * The state as JSON-ready data (the occasion period and the orders, times in UTC
+   * seconds); `CustomerState.fromJSON` reads it back.
+   */
+  toJSON(): any
+  /** Reads a state written by `toJSON` (JSON text or the parsed object). */
+  static fromJSON(json: string | object): CustomerState
+  /** An independent copy. */
+  clone(): CustomerState
+}
+
+/**
  * Features of every customer, one row per customer (in the order of `customerIds`), one
  * named column per feature. `values` is row-major: `values[row * nCols + col]`.
  *
@@ -539,6 +599,40 @@ export declare class Segmenter {
   toJSON(): any
   /** Reads a model file. */
   static fromJson(json: string): Segmenter
+  /**
+   * Scores one customer — a `CustomerState` or an array of its orders — against the fitted
+   * models as of `asOf` (default: the model's cutoff; rows after it are ignored): segment,
+   * RFM, P(alive), expected purchases and CLV over the CLV horizon, churn probability, risk
+   * band and the top drivers. A customer without a purchase by `asOf` gets a segment and
+   * `null` for the rest.
+   *
+   * Only the purchase-pattern features are computed live; other feature families take
+   * the model's fill values (exact for transaction-only models such as CDNOW).
+   */
+  scoreCustomer(customer: CustomerState | OrderRow[], asOf?: Date | number | string | null): CustomerScore
+  /**
+   * Scores many customers (each a `CustomerState` or an order array); results in the
+   * input order, equal to `scoreCustomer` one by one.
+   */
+  scoreCustomers(customers: Array<CustomerState | OrderRow[]>, asOf?: Date | number | string | null): Array<CustomerScore>
+  /**
+   * Async twin of `scoreCustomers`: the states are copied, then scored in parallel off the
+   * main thread.
+   */
+  scoreCustomersAsync(customers: Array<CustomerState | OrderRow[]>, asOf?: Date | number | string | null): Promise<CustomerScore[]>
+  /** An empty `CustomerState` with the model's occasion period, holding `orders` if given. */
+  customerState(orders?: OrderRow[] | null): CustomerState
+  /**
+   * The purchase-pattern features of one customer (a `CustomerState` or its orders) as of
+   * `asOf` (default the model's cutoff), with the model's feature settings.
+   */
+  customerFeatures(customer: CustomerState | OrderRow[], asOf?: Date | number | string | null): Record<string, number>
+  /** The cutoff of the fit, epoch milliseconds (the default `asOf` of live scoring). */
+  get asOf(): number
+  /** CLV horizon in days (of `expectedPurchases` and `clv`). */
+  get clvHorizonDays(): number
+  /** Churn horizon in days (of `churnProbability`). */
+  get churnHorizonDays(): number
 }
 
 /**
@@ -722,6 +816,34 @@ export interface CsvPaths {
   events?: string
   /** Feedback file. */
   feedback?: string
+}
+
+/** The scores of one live customer. Values a non-purchaser does not have are `null`. */
+export interface CustomerScore {
+  /** The cutoff scored at, epoch milliseconds. */
+  asOf: number
+  /** True when the customer made a purchase by the cutoff. */
+  purchaser: boolean
+  /** Behavioural segment (index of the nearest centroid). */
+  segment: number
+  /** Plain-language name of the segment. */
+  segmentName: string
+  /** RFM score such as `"545"` (purchasers only). */
+  rfmScore: string | null
+  /** RFM segment name (purchasers only). */
+  rfmSegment: string | null
+  /** Probability that the customer is still active (BG/NBD). */
+  pAlive: number | null
+  /** Expected purchases over the model's CLV horizon. */
+  expectedPurchases: number | null
+  /** Discounted customer lifetime value over the model's CLV horizon. */
+  clv: number | null
+  /** Churn probability over the model's churn horizon. */
+  churnProbability: number | null
+  /** Risk band of the churn probability. */
+  riskBand: 'low' | 'medium' | 'high' | null | null
+  /** Top churn drivers, largest |contribution| first (empty for non-purchasers). */
+  drivers: Array<Driver>
 }
 
 /**
@@ -1109,6 +1231,18 @@ export interface KMeansOptions {
   algorithm?: string
 }
 
+/** The CLV summary of a live customer, in days. */
+export interface LiveSummary {
+  /** Repeat purchase occasions. */
+  x: number
+  /** First to last occasion (days). */
+  tX: number
+  /** First occasion to the cutoff (days). */
+  T: number
+  /** Mean value of the occasions after the first (0 without repeats). */
+  meanRepeatSpend: number
+}
+
 /**
  * Reads a segcore model file (JSON text, or the parsed object) and returns the fitted model
  * of its `kind`: `BetaGeo`, `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`,
@@ -1167,6 +1301,45 @@ export interface MiniBatchKMeansOptions {
   maxIter?: number
   /** Seed (default 0). */
   seed?: number
+}
+
+/** An order as kept by a `CustomerState` (time as epoch milliseconds). */
+export interface Order {
+  /** Epoch milliseconds (whole seconds). */
+  timestamp: number
+  /** Amount. */
+  amount: number
+  /** Number of items. */
+  quantity?: number
+  /** Whether the row was discounted. */
+  discount?: boolean
+  /** Order id. */
+  orderId?: string
+  /** Product category. */
+  category?: string
+  /** Sales channel. */
+  channel?: string
+}
+
+/**
+ * One order (or order line) of a live customer, as given to `CustomerState.add` and
+ * `scoreCustomer`. Other properties (such as `customerId`) are ignored.
+ */
+export interface OrderRow {
+  /** When: a `Date`, epoch milliseconds, or text (`1997-01-01`, ISO date-time). */
+  timestamp: Date | number | string
+  /** Amount; negative for a return or refund, zero for a free item. */
+  amount: number
+  /** Number of items (finite, >= 0). */
+  quantity?: number
+  /** Whether the row was discounted. */
+  discount?: boolean
+  /** Order id: rows sharing it form one order; without it, rows sharing a timestamp do. */
+  orderId?: string | number
+  /** Product category (kept, not used by the live features yet). */
+  category?: string
+  /** Sales channel (kept, not used by the live features yet). */
+  channel?: string
 }
 
 /** The per-customer purchase summary the CLV models take (same pass as the features). */

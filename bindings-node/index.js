@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.BetaGeo = nativeBinding.BetaGeo
 module.exports.BetaGeoBetaBinom = nativeBinding.BetaGeoBetaBinom
+module.exports.CustomerState = nativeBinding.CustomerState
 module.exports.FeatureTable = nativeBinding.FeatureTable
 module.exports.GammaGamma = nativeBinding.GammaGamma
 module.exports.GaussianMixture = nativeBinding.GaussianMixture

@@ -23,6 +23,9 @@ mod model;
 mod pipeline;
 mod task;
 
+// After `pipeline`: its `#[napi] impl Segmenter` needs the class to be parsed first.
+mod live;
+
 use napi_derive::napi;
 
 /// The segcore version.

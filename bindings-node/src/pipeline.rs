@@ -103,7 +103,7 @@ fn table(t: &CoreTable) -> CustomerTable {
 
 /// What a fit produced.
 pub struct SegFitted {
-    model: CoreSegmenter,
+    pub(crate) model: CoreSegmenter,
     customers: Option<CoreTable>,
     profiles: Option<serde_json::Value>,
     churn_validation_auc: Option<f64>,
@@ -156,7 +156,7 @@ impl Segmenter {
         Segmenter { params, fitted: s }
     }
 
-    fn state(&self) -> Result<Arc<SegFitted>> {
+    pub(crate) fn state(&self) -> Result<Arc<SegFitted>> {
         fitted(&self.fitted, "Segmenter")
     }
 }
