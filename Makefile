@@ -47,6 +47,7 @@ node-build:
 
 test-node: node-build
 	cd bindings-node && npm test
+	cd bindings-node && npm run pack-test
 
 # --- Examples: Rust example crate, notebook, Node service -----------------------------
 test-examples: python-dev node-build
@@ -58,6 +59,7 @@ test-examples: python-dev node-build
 	head -1 target/demo-private/shop_customers.csv | grep -q '^customer_pseudonym,'
 	! grep -q '^C0' target/demo-private/shop_customers.csv
 	@if [ -x examples/run-examples.sh ]; then VENV=$(VENV) bash examples/run-examples.sh; fi
+	cd examples/node-service && npm install --offline --no-audit --no-fund --loglevel=error && npm test
 
 bench:
 	@if [ -x benches/run.sh ]; then bash benches/run.sh; else echo "no benches yet"; fi

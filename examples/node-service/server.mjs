@@ -144,9 +144,9 @@ export function createService ({ model, asOf = 'model' }) {
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err) => {
       if (res.headersSent) return res.destroy()
-      // segcore errors carry a stable code (INVALID_VALUE, INVALID_PARAMETER, ...): the
+      // segcore errors carry a stable code (SEGCORE_INVALID_VALUE, SEGCORE_INVALID_PARAMETER, ...): the
       // caller's data was wrong
-      const status = err instanceof HttpError ? err.status : typeof err.code === 'string' ? 422 : 500
+      const status = err instanceof HttpError ? err.status : String(err.code).startsWith('SEGCORE_') ? 422 : 500
       send(res, status, { error: err.message, code: err.code ?? 'INTERNAL' })
     })
   })

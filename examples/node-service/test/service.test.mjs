@@ -163,7 +163,7 @@ test('node-service: 10,000 requests from 4 keep-alive clients, no errors, exact 
   // errors are answers, not crashes
   const bad = await request(agent, srv.port, 'POST', '/events', { customerId: 1, timestamp: '1997-05-01', amount: 'ten' })
   assert.equal(bad.status, 422)
-  assert.equal(bad.body.code, 'INVALID_VALUE')
+  assert.equal(bad.body.code, 'SEGCORE_INVALID_VALUE')
   assert.equal((await request(agent, srv.port, 'POST', '/events', { timestamp: '1997-05-01', amount: 1 })).status, 400)
   assert.equal((await request(agent, srv.port, 'GET', '/customers/no-such-customer')).status, 404)
   assert.equal((await request(agent, srv.port, 'GET', `/customers/${id0}?asOf=whenever`)).status, 422)
