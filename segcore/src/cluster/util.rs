@@ -2,18 +2,35 @@
 
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, CowArray, Ix2};
 
+use rayon::prelude::*;
+
 use crate::{Result, SegError};
 
 /// Rows per parallel chunk. Fixed (never derived from the thread count) so that per-chunk
 /// partial sums, merged in chunk order, give the same floats on any number of threads.
 pub(crate) const CHUNK: usize = 2048;
 
-/// Checks that `x` has rows and columns and only finite values.
-pub(crate) fn check_matrix(x: &ArrayView2<f64>, what: &str) -> Result<()> {
+/// Checks that `x` has rows and columns.
+pub(crate) fn check_not_empty(x: &ArrayView2<f64>, what: &str) -> Result<()> {
     if x.nrows() == 0 || x.ncols() == 0 {
         return Err(SegError::Empty {
             what: format!("{what} ({} x {})", x.nrows(), x.ncols()),
         });
+    }
+    Ok(())
+}
+
+/// Checks that `x` has rows and columns and only finite values.
+///
+/// A contiguous matrix is scanned in parallel first; the (sequential) row-by-row scan that
+/// names the first bad cell only runs when that finds a non-finite value.
+pub(crate) fn check_matrix(x: &ArrayView2<f64>, what: &str) -> Result<()> {
+    check_not_empty(x, what)?;
+    if let Some(s) = x.as_slice()
+        && s.par_chunks(CHUNK * 8)
+            .all(|c| c.iter().all(|v| v.is_finite()))
+    {
+        return Ok(());
     }
     for (i, row) in x.outer_iter().enumerate() {
         for (j, v) in row.iter().enumerate() {
@@ -99,6 +116,115 @@ pub(crate) fn nearest(row: &[f64], centres: &[f64], d: usize) -> (usize, f64) {
         }
     }
     (best, best_d)
+}
+
+/// Centres in blocks of [`LANES`] centres, coordinate-major inside a block, for
+/// [`CentreBlocks::nearest`]: a row's squared distances to all the centres of a block are
+/// computed together, lane by lane, which the compiler turns into SIMD arithmetic.
+///
+/// Each distance is summed over the coordinates in order from 0.0, exactly as [`sq_dist`]
+/// does, and the nearest centre is the first one with the smallest distance, as in
+/// [`nearest`]: the results are bit-identical to `nearest(row, centres, d)`.
+pub(crate) struct CentreBlocks {
+    k: usize,
+    d: usize,
+    /// `ceil(k / LANES) * d` lanes: block `b`, coordinate `t` is `blocks[b * d + t]`.
+    blocks: Vec<[f64; LANES]>,
+}
+
+/// Centres per block of [`CentreBlocks`].
+pub(crate) const LANES: usize = 8;
+
+impl CentreBlocks {
+    /// Lays out `k * d` row-major centres.
+    pub(crate) fn new(centres: &[f64], k: usize, d: usize) -> Self {
+        let mut cb = CentreBlocks {
+            k,
+            d,
+            blocks: vec![[0.0; LANES]; k.div_ceil(LANES) * d],
+        };
+        cb.set(centres);
+        cb
+    }
+
+    /// Replaces the centres (same `k` and `d`).
+    pub(crate) fn set(&mut self, centres: &[f64]) {
+        let d = self.d;
+        for (j, c) in centres.chunks_exact(d).take(self.k).enumerate() {
+            let (b, l) = (j / LANES, j % LANES);
+            for (t, &v) in c.iter().enumerate() {
+                self.blocks[b * d + t][l] = v;
+            }
+        }
+    }
+
+    /// Index and squared distance of the nearest centre to `row` (first index on ties).
+    #[inline]
+    pub(crate) fn nearest(&self, row: &[f64]) -> (usize, f64) {
+        let d = self.d;
+        let mut best = 0;
+        let mut best_d = f64::INFINITY;
+        let mut base = 0;
+        while base < self.k {
+            let b = base / LANES;
+            let mut acc = [0.0f64; LANES];
+            for (&xv, c) in row.iter().zip(&self.blocks[b * d..(b + 1) * d]) {
+                for l in 0..LANES {
+                    let e = xv - c[l];
+                    acc[l] += e * e;
+                }
+            }
+            let lanes = (self.k - base).min(LANES);
+            for (l, &a) in acc.iter().enumerate().take(lanes) {
+                if a < best_d {
+                    best_d = a;
+                    best = base + l;
+                }
+            }
+            base += LANES;
+        }
+        (best, best_d)
+    }
+}
+
+/// Assigns every row of `x` (`n * d`, row-major) to its nearest centre, writing `labels`,
+/// and returns the weighted inertia (`w` = `None`: unit weights). Runs on fixed row chunks
+/// whose partial sums are added in chunk order, so the result does not depend on the number
+/// of threads; the floats equal those of a sequential loop over [`nearest`] per chunk.
+pub(crate) fn assign_all(
+    x: &[f64],
+    w: Option<&[f64]>,
+    cb: &CentreBlocks,
+    labels: &mut [usize],
+) -> f64 {
+    let d = cb.d;
+    let parts: Vec<f64> = labels
+        .par_chunks_mut(CHUNK)
+        .zip(x.par_chunks(CHUNK * d))
+        .enumerate()
+        .map(|(c, (lab, xc))| {
+            let mut s = 0.0;
+            match w {
+                None => {
+                    for (l, r) in lab.iter_mut().zip(xc.chunks_exact(d)) {
+                        let (j, dist) = cb.nearest(r);
+                        *l = j;
+                        s += dist;
+                    }
+                }
+                Some(w) => {
+                    let wc = &w[c * CHUNK..(c * CHUNK + lab.len()).min(w.len())];
+                    for ((l, r), wi) in lab.iter_mut().zip(xc.chunks_exact(d)).zip(wc) {
+                        let (j, dist) = cb.nearest(r);
+                        *l = j;
+                        s += wi * dist;
+                    }
+                }
+            }
+            s
+        })
+        .collect();
+    parts.iter().sum()
 }
 
 /// Checks that `x` has `d` columns.

@@ -23,9 +23,10 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Data, KMeans, KMeansAlgorithm, finish, init};
+use super::{Data, KMeans, KMeansAlgorithm, init};
 use crate::cluster::util::{
-    check_matrix, column_variances, flat, nearest, standard, to_array2, weights,
+    CentreBlocks, assign_all, check_matrix, check_not_empty, column_variances, flat, standard,
+    to_array2, weights,
 };
 use crate::model::ModelKind;
 use crate::{Result, SegError};
@@ -145,7 +146,9 @@ impl MiniBatchKMeansParams {
         x: ArrayView2<f64>,
         sample_weight: Option<ArrayView1<f64>>,
     ) -> Result<MiniBatchKMeans> {
-        check_matrix(&x, "x")?;
+        // Finite values are checked after the fit, from the final inertia (see below): that
+        // saves a full pass over the data, and non-finite values cannot make the steps fail.
+        check_not_empty(&x, "x")?;
         let (n, d) = x.dim();
         let k = self.k;
         if k == 0 || k > n {
@@ -164,12 +167,23 @@ impl MiniBatchKMeansParams {
         {
             return Err(SegError::param("tol/reassignment_ratio", "must be >= 0"));
         }
-        let w = weights(sample_weight, n)?;
-        let ws = w.as_slice().ok_or_else(|| SegError::shape("weights"))?;
+        // unit weights are not materialised
+        let w = match sample_weight {
+            Some(_) => Some(weights(sample_weight, n)?),
+            None => None,
+        };
+        let ws: Option<&[f64]> = match &w {
+            Some(w) => Some(w.as_slice().ok_or_else(|| SegError::shape("weights"))?),
+            None => None,
+        };
+        let wt = |i: usize| ws.map_or(1.0, |w| w[i]);
         let xs = standard(x);
         let xf = flat(&xs)?;
-        let data = Data { x: xf, w: ws, n, d };
-        let tol = self.tol * column_variances(&x).mean().unwrap_or(0.0);
+        let tol = if self.tol > 0.0 {
+            self.tol * column_variances(&x).mean().unwrap_or(0.0)
+        } else {
+            0.0
+        };
         let bs = self.batch_size.min(n);
         let mut init_size = self.init_size.unwrap_or(3 * bs);
         if init_size < k {
@@ -177,25 +191,30 @@ impl MiniBatchKMeansParams {
         }
         let init_size = init_size.min(n);
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let sample = |rng: &mut ChaCha8Rng, m: usize| -> Vec<usize> {
-            (0..m).map(|_| rng.random_range(0..n)).collect()
+        let sample = |rng: &mut ChaCha8Rng, idx: &mut Vec<usize>, m: usize| {
+            idx.clear();
+            idx.extend((0..m).map(|_| rng.random_range(0..n)));
         };
-        let gather = |idx: &[usize]| -> (Vec<f64>, Vec<f64>) {
-            let mut bx = Vec::with_capacity(idx.len() * d);
-            let mut bw = Vec::with_capacity(idx.len());
+        // copies the rows `idx` into `bx` (contiguous, so the assignment below runs on cached
+        // rows) and their weights into `bw`
+        let gather = |idx: &[usize], bx: &mut Vec<f64>, bw: &mut Vec<f64>| {
+            bx.clear();
+            bw.clear();
             for &i in idx {
                 bx.extend_from_slice(&xf[i * d..(i + 1) * d]);
-                bw.push(ws[i]);
+                bw.push(wt(i));
             }
-            (bx, bw)
         };
-        let valid = sample(&mut rng, bs);
-        let (vx, vw) = gather(&valid);
+        let mut idx: Vec<usize> = Vec::with_capacity(bs.max(init_size));
+        let (mut vx, mut vw) = (Vec::new(), Vec::new());
+        sample(&mut rng, &mut idx, bs);
+        gather(&idx, &mut vx, &mut vw);
         let mut centres: Vec<f64> = Vec::new();
         let mut best_inertia = f64::INFINITY;
         for _ in 0..self.n_init {
-            let idx = sample(&mut rng, init_size);
-            let (ix, iw) = gather(&idx);
+            sample(&mut rng, &mut idx, init_size);
+            let (mut ix, mut iw) = (Vec::new(), Vec::new());
+            gather(&idx, &mut ix, &mut iw);
             let sub = Data {
                 x: &ix,
                 w: &iw,
@@ -205,18 +224,22 @@ impl MiniBatchKMeansParams {
             let c = if iw.iter().sum::<f64>() > 0.0 {
                 init::kmeans_plus_plus(&sub, k, &mut rng)
             } else {
-                init::kmeans_plus_plus(&data, k, &mut rng)
+                // all-zero weights in the subsample (only possible with sample weights)
+                let w = ws.ok_or_else(|| SegError::param("sample_weight", "all zero"))?;
+                init::kmeans_plus_plus(&Data { x: xf, w, n, d }, k, &mut rng)
             };
+            let cb = CentreBlocks::new(&c, k, d);
             let inertia: f64 = vx
                 .chunks_exact(d)
                 .zip(&vw)
-                .map(|(r, wi)| wi * nearest(r, &c, d).1)
+                .map(|(r, wi)| wi * cb.nearest(r).1)
                 .sum();
             if centres.is_empty() || inertia < best_inertia {
                 best_inertia = inertia;
                 centres = c;
             }
         }
+        let mut cb = CentreBlocks::new(&centres, k, d);
         let mut counts = vec![0.0f64; k];
         let n_steps = (self.max_iter * n) / bs;
         let mut ewa: Option<f64> = None;
@@ -226,9 +249,11 @@ impl MiniBatchKMeansParams {
         let mut steps = 0usize;
         let mut bsum = vec![0.0f64; k * d];
         let mut bw_c = vec![0.0f64; k];
-        let mut labels_b = vec![0usize; bs];
+        let mut old = vec![0.0f64; k * d];
+        let (mut bx, mut bw) = (Vec::with_capacity(bs * d), Vec::with_capacity(bs));
         for step in 0..n_steps {
-            let idx = sample(&mut rng, bs);
+            sample(&mut rng, &mut idx, bs);
+            gather(&idx, &mut bx, &mut bw);
             since_reassign += bs;
             let reassign = counts.contains(&0.0) || since_reassign >= 10 * k;
             if reassign {
@@ -238,18 +263,17 @@ impl MiniBatchKMeansParams {
             bsum.iter_mut().for_each(|v| *v = 0.0);
             bw_c.iter_mut().for_each(|v| *v = 0.0);
             let mut batch_inertia = 0.0;
-            for (b, &i) in idx.iter().enumerate() {
-                let r = &xf[i * d..(i + 1) * d];
-                let (j, dist) = nearest(r, &centres, d);
-                labels_b[b] = j;
-                let wi = ws[i];
+            for (r, &wi) in bx.chunks_exact(d).zip(&bw) {
+                let (j, dist) = cb.nearest(r);
                 batch_inertia += wi * dist;
                 bw_c[j] += wi;
                 for (s, v) in bsum[j * d..(j + 1) * d].iter_mut().zip(r) {
                     *s += wi * v;
                 }
             }
-            let old = centres.clone();
+            if tol > 0.0 {
+                old.copy_from_slice(&centres);
+            }
             for j in 0..k {
                 if bw_c[j] > 0.0 {
                     let total = counts[j] + bw_c[j];
@@ -261,8 +285,9 @@ impl MiniBatchKMeansParams {
                 }
             }
             if reassign && self.reassignment_ratio > 0.0 {
-                self.reassign(&mut centres, &mut counts, &idx, xf, ws, d, &mut rng);
+                self.reassign(&mut centres, &mut counts, &idx, xf, &bw, d, &mut rng);
             }
+            cb.set(&centres);
             steps = step + 1;
             let shift: f64 = if tol > 0.0 {
                 centres
@@ -299,17 +324,21 @@ impl MiniBatchKMeansParams {
                 break;
             }
         }
-        let out = finish(&data, centres, vec![0; n], false, steps);
-        if !out.inertia.is_finite() {
+        // labels and inertia: one parallel pass over all rows
+        let mut labels = vec![0usize; n];
+        let inertia = assign_all(xf, ws, &cb, &mut labels);
+        if !inertia.is_finite() {
+            // a non-finite value anywhere in `x` makes the inertia non-finite: name it
+            check_matrix(&x, "x")?;
             return Err(SegError::Numerical {
                 context: "MiniBatchKMeans".into(),
-                reason: format!("inertia is {}", out.inertia),
+                reason: format!("inertia is {inertia}"),
             });
         }
         Ok(MiniBatchKMeans {
-            centroids: to_array2(out.centres, k, d)?,
-            labels: Array1::from(out.labels),
-            inertia: out.inertia,
+            centroids: to_array2(centres, k, d)?,
+            labels: Array1::from(labels),
+            inertia,
             n_steps: steps,
             n_iter: (steps * bs).div_ceil(n),
             counts: Array1::from(counts),
@@ -323,7 +352,7 @@ impl MiniBatchKMeansParams {
         counts: &mut [f64],
         idx: &[usize],
         xf: &[f64],
-        ws: &[f64],
+        batch_w: &[f64],
         d: usize,
         rng: &mut ChaCha8Rng,
     ) {
@@ -346,7 +375,7 @@ impl MiniBatchKMeansParams {
             return;
         }
         // weighted draws without replacement among the batch rows
-        let mut bw: Vec<f64> = idx.iter().map(|&i| ws[i]).collect();
+        let mut bw: Vec<f64> = batch_w.to_vec();
         for &j in &targets {
             let total: f64 = bw.iter().sum();
             if total <= 0.0 {
