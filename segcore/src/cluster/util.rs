@@ -129,8 +129,13 @@ pub(crate) struct CentreBlocks {
     k: usize,
     d: usize,
     /// `ceil(k / LANES) * d` lanes: block `b`, coordinate `t` is `blocks[b * d + t]`.
-    blocks: Vec<[f64; LANES]>,
+    blocks: Vec<Lanes>,
 }
+
+/// One coordinate of a block's centres, aligned so that SSE arithmetic can read it directly.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Lanes([f64; LANES]);
 
 /// Centres per block of [`CentreBlocks`].
 pub(crate) const LANES: usize = 8;
@@ -141,7 +146,7 @@ impl CentreBlocks {
         let mut cb = CentreBlocks {
             k,
             d,
-            blocks: vec![[0.0; LANES]; k.div_ceil(LANES) * d],
+            blocks: vec![Lanes([0.0; LANES]); k.div_ceil(LANES) * d],
         };
         cb.set(centres);
         cb
@@ -153,7 +158,7 @@ impl CentreBlocks {
         for (j, c) in centres.chunks_exact(d).take(self.k).enumerate() {
             let (b, l) = (j / LANES, j % LANES);
             for (t, &v) in c.iter().enumerate() {
-                self.blocks[b * d + t][l] = v;
+                self.blocks[b * d + t].0[l] = v;
             }
         }
     }
@@ -169,21 +174,75 @@ impl CentreBlocks {
             let b = base / LANES;
             let mut acc = [0.0f64; LANES];
             for (&xv, c) in row.iter().zip(&self.blocks[b * d..(b + 1) * d]) {
-                for l in 0..LANES {
-                    let e = xv - c[l];
-                    acc[l] += e * e;
+                for (a, &cl) in acc.iter_mut().zip(&c.0) {
+                    let e = xv - cl;
+                    *a += e * e;
                 }
             }
+            // branch-free argmin of the block: NaN lanes (ignored by the `<` of a sequential
+            // scan) and padding lanes become +inf, a min tree gives the smallest distance, and
+            // the first lane holding it is the label; `if a < b { a } else { b }` is a single
+            // SSE `min` instruction
             let lanes = (self.k - base).min(LANES);
-            for (l, &a) in acc.iter().enumerate().take(lanes) {
-                if a < best_d {
-                    best_d = a;
-                    best = base + l;
+            let mut v = [f64::INFINITY; LANES];
+            for (vl, &a) in v.iter_mut().zip(&acc).take(lanes) {
+                *vl = if a < f64::INFINITY { a } else { f64::INFINITY };
+            }
+            let mut width = LANES;
+            while width > 1 {
+                width /= 2;
+                for l in 0..width {
+                    let (a, b) = (v[l], v[l + width]);
+                    v[l] = if a < b { a } else { b };
                 }
+            }
+            let m = v[0];
+            if m < best_d {
+                let mut mask = 0u32;
+                for (l, &a) in acc.iter().enumerate() {
+                    mask |= u32::from(a == m) << l;
+                }
+                best_d = m;
+                best = base + mask.trailing_zeros() as usize;
             }
             base += LANES;
         }
         (best, best_d)
+    }
+}
+
+impl CentreBlocks {
+    /// Nearest centre and the squared distances to the nearest and second-nearest centres,
+    /// scanning the centres in order exactly as a sequential loop over [`sq_dist`] does.
+    #[inline]
+    pub(crate) fn two_nearest(&self, row: &[f64]) -> (usize, f64, f64) {
+        let d = self.d;
+        let mut best = 0;
+        let mut b1 = f64::INFINITY;
+        let mut b2 = f64::INFINITY;
+        let mut base = 0;
+        while base < self.k {
+            let b = base / LANES;
+            let mut acc = [0.0f64; LANES];
+            for (&xv, c) in row.iter().zip(&self.blocks[b * d..(b + 1) * d]) {
+                for (a, &cl) in acc.iter_mut().zip(&c.0) {
+                    let e = xv - cl;
+                    *a += e * e;
+                }
+            }
+            let lanes = (self.k - base).min(LANES);
+            for (l, &dist) in acc.iter().enumerate().take(lanes) {
+                if dist < b1 {
+                    b2 = b1;
+                    b1 = dist;
+                    best = base + l;
+                } else if dist < b2 {
+                    b2 = dist;
+                }
+            }
+            base += LANES;
+        }
+        (best, b1, b2)
     }
 }
 
@@ -242,9 +301,20 @@ pub(crate) fn check_cols(x: &ArrayView2<f64>, d: usize, what: &str) -> Result<()
 pub(crate) fn column_variances(x: &ArrayView2<f64>) -> Array1<f64> {
     let n = x.nrows() as f64;
     let mean = x.sum_axis(ndarray::Axis(0)) / n;
-    let mut var = Array1::zeros(x.ncols());
+    let d = x.ncols();
+    let mut var = Array1::zeros(d);
+    if let (Some(xs), Some(m), Some(v)) = (x.as_slice(), mean.as_slice(), var.as_slice_mut()) {
+        // same additions in the same order as below, without per-element indexing
+        for row in xs.chunks_exact(d) {
+            for ((vj, &xj), &mj) in v.iter_mut().zip(row).zip(m) {
+                let dlt = xj - mj;
+                *vj += dlt * dlt;
+            }
+        }
+        return var / n;
+    }
     for row in x.outer_iter() {
-        for j in 0..x.ncols() {
+        for j in 0..d {
             let dlt = row[j] - mean[j];
             var[j] += dlt * dlt;
         }

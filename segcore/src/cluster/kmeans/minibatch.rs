@@ -10,6 +10,15 @@
 //! not improved for `max_no_improvement` steps. Labels and inertia are computed once at the end
 //! over all rows.
 //!
+//! **Cost.** Everything before that final pass touches only sampled rows: the steps copy their
+//! batch rows into one reused buffer and assign them with a blocked kernel (8 centres at a
+//! time, SIMD-friendly, bit-identical to a plain loop), nothing is allocated per step, unit
+//! weights are never materialised, and the per-feature variances are computed only when `tol`
+//! is on. Non-finite values are not looked for up front: any NaN or infinity in `x` makes the
+//! final inertia non-finite, and only then is `x` scanned to report the first bad cell (the
+//! same error an up-front check gives). The final pass runs on fixed row chunks, so results do
+//! not depend on the number of threads.
+//!
 //! ```
 //! use segcore::cluster::kmeans::MiniBatchKMeans;
 //! let x = ndarray::Array2::from_shape_fn((200, 1), |(i, _)| if i % 2 == 0 { 0.0 } else { 10.0 });
