@@ -163,6 +163,11 @@ impl CentreBlocks {
         }
     }
 
+    /// Number of coordinates.
+    pub(crate) fn dim(&self) -> usize {
+        self.d
+    }
+
     /// Index and squared distance of the nearest centre to `row` (first index on ties).
     #[inline]
     pub(crate) fn nearest(&self, row: &[f64]) -> (usize, f64) {

@@ -255,84 +255,96 @@ impl MiniBatchKMeansParams {
         let mut ewa_min: Option<f64> = None;
         let mut no_improvement = 0usize;
         let mut since_reassign = 0usize;
-        let mut steps = 0usize;
         let mut bsum = vec![0.0f64; k * d];
         let mut bw_c = vec![0.0f64; k];
         let mut old = vec![0.0f64; k * d];
-        let (mut bx, mut bw) = (Vec::with_capacity(bs * d), Vec::with_capacity(bs));
-        for step in 0..n_steps {
-            sample(&mut rng, &mut idx, bs);
-            gather(&idx, &mut bx, &mut bw);
-            since_reassign += bs;
-            let reassign = counts.contains(&0.0) || since_reassign >= 10 * k;
-            if reassign {
-                since_reassign = 0;
-            }
-            // assign the batch
-            bsum.iter_mut().for_each(|v| *v = 0.0);
-            bw_c.iter_mut().for_each(|v| *v = 0.0);
-            let mut batch_inertia = 0.0;
-            for (r, &wi) in bx.chunks_exact(d).zip(&bw) {
-                let (j, dist) = cb.nearest(r);
-                batch_inertia += wi * dist;
-                bw_c[j] += wi;
-                for (s, v) in bsum[j * d..(j + 1) * d].iter_mut().zip(r) {
-                    *s += wi * v;
+        let (mut bx, mut bw) = (vec![0.0f64; bs * d], vec![0.0f64; bs]);
+        let mut halves = [BatchPart::new(k, d), BatchPart::new(k, d)];
+        // the steps run inside the pool so that the two halves of each batch are joined
+        // cheaply (a join from outside the pool would block on an injected job every step)
+        let steps = rayon::scope(|_| {
+            let mut steps = 0usize;
+            for step in 0..n_steps {
+                sample(&mut rng, &mut idx, bs);
+                since_reassign += bs;
+                let reassign = counts.contains(&0.0) || since_reassign >= 10 * k;
+                if reassign {
+                    since_reassign = 0;
                 }
-            }
-            if tol > 0.0 {
-                old.copy_from_slice(&centres);
-            }
-            for j in 0..k {
-                if bw_c[j] > 0.0 {
-                    let total = counts[j] + bw_c[j];
-                    for t in 0..d {
-                        let c = &mut centres[j * d + t];
-                        *c = (*c * counts[j] + bsum[j * d + t]) / total;
+                // gather and assign the batch in two fixed halves (in parallel when a thread is
+                // free), added half 0 then half 1: the same floats for any number of threads
+                let h = bs / 2;
+                let (i0, i1) = idx.split_at(h);
+                let (x0, x1) = bx.split_at_mut(h * d);
+                let (w0, w1) = bw.split_at_mut(h);
+                let [p0, p1] = &mut halves;
+                let cbr = &cb;
+                rayon::join(
+                    || p0.assign(i0, x0, w0, xf, &wt, cbr),
+                    || p1.assign(i1, x1, w1, xf, &wt, cbr),
+                );
+                let batch_inertia = halves[0].inertia + halves[1].inertia;
+                for ((s, a), b) in bsum.iter_mut().zip(&halves[0].sums).zip(&halves[1].sums) {
+                    *s = a + b;
+                }
+                for ((s, a), b) in bw_c.iter_mut().zip(&halves[0].w).zip(&halves[1].w) {
+                    *s = a + b;
+                }
+                if tol > 0.0 {
+                    old.copy_from_slice(&centres);
+                }
+                for j in 0..k {
+                    if bw_c[j] > 0.0 {
+                        let total = counts[j] + bw_c[j];
+                        for t in 0..d {
+                            let c = &mut centres[j * d + t];
+                            *c = (*c * counts[j] + bsum[j * d + t]) / total;
+                        }
+                        counts[j] = total;
                     }
-                    counts[j] = total;
+                }
+                if reassign && self.reassignment_ratio > 0.0 {
+                    self.reassign(&mut centres, &mut counts, &idx, xf, &bw, d, &mut rng);
+                }
+                cb.set(&centres);
+                steps = step + 1;
+                let shift: f64 = if tol > 0.0 {
+                    centres
+                        .iter()
+                        .zip(&old)
+                        .map(|(a, b)| (a - b) * (a - b))
+                        .sum()
+                } else {
+                    0.0
+                };
+                // convergence on the smoothed batch inertia (skipped at the first step)
+                let bi = batch_inertia / bs as f64;
+                if step == 0 {
+                    continue;
+                }
+                ewa = Some(match ewa {
+                    None => bi,
+                    Some(e) => {
+                        let alpha = (bs as f64 * 2.0 / (n as f64 + 1.0)).min(1.0);
+                        e * (1.0 - alpha) + bi * alpha
+                    }
+                });
+                if tol > 0.0 && shift <= tol {
+                    break;
+                }
+                let e = ewa.unwrap_or(bi);
+                if ewa_min.is_none_or(|m| e < m) {
+                    no_improvement = 0;
+                    ewa_min = Some(e);
+                } else {
+                    no_improvement += 1;
+                }
+                if self.max_no_improvement.is_some_and(|m| no_improvement >= m) {
+                    break;
                 }
             }
-            if reassign && self.reassignment_ratio > 0.0 {
-                self.reassign(&mut centres, &mut counts, &idx, xf, &bw, d, &mut rng);
-            }
-            cb.set(&centres);
-            steps = step + 1;
-            let shift: f64 = if tol > 0.0 {
-                centres
-                    .iter()
-                    .zip(&old)
-                    .map(|(a, b)| (a - b) * (a - b))
-                    .sum()
-            } else {
-                0.0
-            };
-            // convergence on the smoothed batch inertia (skipped at the first step)
-            let bi = batch_inertia / bs as f64;
-            if step == 0 {
-                continue;
-            }
-            ewa = Some(match ewa {
-                None => bi,
-                Some(e) => {
-                    let alpha = (bs as f64 * 2.0 / (n as f64 + 1.0)).min(1.0);
-                    e * (1.0 - alpha) + bi * alpha
-                }
-            });
-            if tol > 0.0 && shift <= tol {
-                break;
-            }
-            let e = ewa.unwrap_or(bi);
-            if ewa_min.is_none_or(|m| e < m) {
-                no_improvement = 0;
-                ewa_min = Some(e);
-            } else {
-                no_improvement += 1;
-            }
-            if self.max_no_improvement.is_some_and(|m| no_improvement >= m) {
-                break;
-            }
-        }
+            steps
+        });
         // labels and inertia: one parallel pass over all rows
         let mut labels = vec![0usize; n];
         let inertia = assign_all(xf, ws, &cb, &mut labels);
@@ -413,6 +425,52 @@ impl MiniBatchKMeansParams {
                 counts[j] = min_kept;
             }
         }
+    }
+}
+
+/// Per-half sums of one batch: weighted coordinate sums and weights per centre, inertia.
+struct BatchPart {
+    sums: Vec<f64>,
+    w: Vec<f64>,
+    inertia: f64,
+}
+
+impl BatchPart {
+    fn new(k: usize, d: usize) -> Self {
+        BatchPart {
+            sums: vec![0.0; k * d],
+            w: vec![0.0; k],
+            inertia: 0.0,
+        }
+    }
+
+    /// Copies rows `idx` of `xf` into `bx` (and their weights into `bw`), then assigns them.
+    fn assign(
+        &mut self,
+        idx: &[usize],
+        bx: &mut [f64],
+        bw: &mut [f64],
+        xf: &[f64],
+        wt: &(impl Fn(usize) -> f64 + Sync),
+        cb: &CentreBlocks,
+    ) {
+        let d = cb.dim();
+        for ((&i, r), wv) in idx.iter().zip(bx.chunks_exact_mut(d)).zip(bw.iter_mut()) {
+            r.copy_from_slice(&xf[i * d..(i + 1) * d]);
+            *wv = wt(i);
+        }
+        self.sums.iter_mut().for_each(|v| *v = 0.0);
+        self.w.iter_mut().for_each(|v| *v = 0.0);
+        let mut inertia = 0.0;
+        for (r, &wi) in bx.chunks_exact(d).zip(bw.iter()) {
+            let (j, dist) = cb.nearest(r);
+            inertia += wi * dist;
+            self.w[j] += wi;
+            for (s, v) in self.sums[j * d..(j + 1) * d].iter_mut().zip(r) {
+                *s += wi * v;
+            }
+        }
+        self.inertia = inertia;
     }
 }
 
