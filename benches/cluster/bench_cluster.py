@@ -1,5 +1,5 @@
-"""Side-by-side timings: segcore vs scikit-learn for k-means, sampled silhouette and
-mini-batch k-means.
+"""Side-by-side timings: segcore vs scikit-learn for k-means (Gaussian blobs and the CDNOW
+feature matrix), sampled silhouette and mini-batch k-means.
 
 Usage (from the repository root):
     cargo build --release -p segcore --example bench_cluster
@@ -10,6 +10,12 @@ Each task: one warm-up run of each tool, then `reps` rounds alternating scikit-l
 segcore on the same data; the median wall time of the fit/score call alone is reported (data
 generation and file loading are excluded on both sides). k-means and mini-batch k-means use a
 different seed per round, and inertia is averaged over the rounds.
+
+The CDNOW feature matrix (23,570 customers) is built by segcore (`bench_cluster cdnow-matrix`:
+purchase-pattern features as of 1998-07-01, constant columns dropped, median fill, log1p on
+non-negative columns, standard scaling) and written as float64 for scikit-learn to read, so
+both tools cluster the very same matrix. `--tasks` picks a subset (kmeans, cdnow, silhouette,
+minibatch).
 """
 import argparse
 import json
@@ -100,7 +106,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--n", type=int, default=1_000_000)
+    ap.add_argument("--tasks", default="kmeans,cdnow,silhouette,minibatch")
     args = ap.parse_args()
+    tasks = set(args.tasks.split(","))
     if not BIN.exists():
         raise SystemExit(f"build first: cargo build --release -p segcore --example bench_cluster ({BIN})")
     print(json.dumps({
@@ -112,19 +120,30 @@ def main():
     }))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)
-        x8, _ = make_blobs(n_samples=args.n, n_features=8, centers=8, random_state=0)
-        p8 = tmp / "x8.f64"
-        np.ascontiguousarray(x8, dtype="<f8").tofile(p8)
-        kmeans_task(x8, p8, args.reps, 8, "KMeans k=8 n_init=1, 1M x 8, 8 blobs")
-        labels = KMeans(n_clusters=8, n_init=1, random_state=0).fit(x8).labels_
-        lp = tmp / "labels.u32"
-        labels.astype("<u4").tofile(lp)
-        silhouette_task(x8, p8, labels, lp, args.reps, 10_000, "silhouette, sample 10k of 1M x 8")
-        x3, _ = make_blobs(n_samples=args.n, n_features=8, centers=3, random_state=1)
-        p3 = tmp / "x3.f64"
-        np.ascontiguousarray(x3, dtype="<f8").tofile(p3)
-        minibatch_task(x3, p3, args.reps, 8, "MiniBatchKMeans k=8, 1M x 8, 3 blobs")
-
+        if tasks & {"kmeans", "silhouette"}:
+            x8, _ = make_blobs(n_samples=args.n, n_features=8, centers=8, random_state=0)
+            p8 = tmp / "x8.f64"
+            np.ascontiguousarray(x8, dtype="<f8").tofile(p8)
+        if "kmeans" in tasks:
+            kmeans_task(x8, p8, args.reps, 8, "KMeans k=8 n_init=1, 1M x 8, 8 blobs")
+        if "cdnow" in tasks:
+            pc = tmp / "cdnow.f64"
+            meta = json.loads(subprocess.run([str(BIN), "cdnow-matrix", str(pc)], check=True,
+                                             capture_output=True, text=True).stdout)
+            xc = np.fromfile(pc, dtype="<f8").reshape(meta["n"], meta["d"])
+            print(json.dumps({"cdnow_matrix": [meta["n"], meta["d"]], "columns": meta["names"]}))
+            kmeans_task(xc, pc, args.reps, 8,
+                        f"KMeans k=8 n_init=1, CDNOW features {meta['n']} x {meta['d']}")
+        if "silhouette" in tasks:
+            labels = KMeans(n_clusters=8, n_init=1, random_state=0).fit(x8).labels_
+            lp = tmp / "labels.u32"
+            labels.astype("<u4").tofile(lp)
+            silhouette_task(x8, p8, labels, lp, args.reps, 10_000, "silhouette, sample 10k of 1M x 8")
+        if "minibatch" in tasks:
+            x3, _ = make_blobs(n_samples=args.n, n_features=8, centers=3, random_state=1)
+            p3 = tmp / "x3.f64"
+            np.ascontiguousarray(x3, dtype="<f8").tofile(p3)
+            minibatch_task(x3, p3, args.reps, 8, "MiniBatchKMeans k=8, 1M x 8, 3 blobs")
 
 if __name__ == "__main__":
     main()

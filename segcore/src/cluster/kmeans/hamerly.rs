@@ -9,24 +9,7 @@ use rayon::prelude::*;
 
 use super::lloyd::{Acc, merge_all, update_centres};
 use super::{Data, RunOut};
-use crate::cluster::util::{CHUNK, sq_dist};
-
-fn two_nearest(r: &[f64], centres: &[f64], d: usize) -> (usize, f64, f64) {
-    let mut best = 0;
-    let mut b1 = f64::INFINITY;
-    let mut b2 = f64::INFINITY;
-    for (j, c) in centres.chunks_exact(d).enumerate() {
-        let dist = sq_dist(r, c);
-        if dist < b1 {
-            b2 = b1;
-            b1 = dist;
-            best = j;
-        } else if dist < b2 {
-            b2 = dist;
-        }
-    }
-    (best, b1, b2)
-}
+use crate::cluster::util::{CHUNK, CentreBlocks, sq_dist};
 
 /// Hamerly iterations from `init`; the stopping rule is Lloyd's.
 /// Stops early (returning the current state) once `monitor` is cancelled; the caller checks it.
@@ -61,6 +44,7 @@ pub(crate) fn run(
         }
         let first = it == 0;
         let cref = &centres;
+        let cb = CentreBlocks::new(&centres, k, d);
         let parts: Vec<Acc> = (
             labels.par_chunks_mut(CHUNK),
             upper.par_chunks_mut(CHUNK),
@@ -74,7 +58,7 @@ pub(crate) fn run(
                 for i in 0..lab.len() {
                     let r = &xc[i * d..(i + 1) * d];
                     if first {
-                        let (j, d1, d2) = two_nearest(r, cref, d);
+                        let (j, d1, d2) = cb.two_nearest(r);
                         lab[i] = j;
                         up[i] = d1.sqrt();
                         lo[i] = d2.sqrt();
@@ -85,7 +69,7 @@ pub(crate) fn run(
                         if up[i] > m {
                             up[i] = sq_dist(r, &cref[a * d..(a + 1) * d]).sqrt();
                             if up[i] > m {
-                                let (j, d1, d2) = two_nearest(r, cref, d);
+                                let (j, d1, d2) = cb.two_nearest(r);
                                 if j != a {
                                     acc.changed += 1;
                                     lab[i] = j;

@@ -4,7 +4,7 @@ use crate::progress::Monitor;
 use rayon::prelude::*;
 
 use super::{Data, RunOut, relocate_empty};
-use crate::cluster::util::{CHUNK, nearest};
+use crate::cluster::util::{CHUNK, CentreBlocks};
 
 /// Per-chunk sums: weighted coordinate sums, weights, label changes and inertia.
 pub(crate) struct Acc {
@@ -53,6 +53,7 @@ pub(crate) fn assign_accumulate(
     labels: &mut [usize],
 ) -> Acc {
     let d = data.d;
+    let cb = CentreBlocks::new(centres, k, d);
     let parts: Vec<Acc> = labels
         .par_chunks_mut(CHUNK)
         .zip(data.x.par_chunks(CHUNK * d))
@@ -60,7 +61,7 @@ pub(crate) fn assign_accumulate(
         .map(|((lab, xc), wc)| {
             let mut acc = Acc::new(k, d);
             for ((l, r), &wi) in lab.iter_mut().zip(xc.chunks_exact(d)).zip(wc) {
-                let (j, dist) = nearest(r, centres, d);
+                let (j, dist) = cb.nearest(r);
                 if *l != j {
                     acc.changed += 1;
                     *l = j;

@@ -10,6 +10,15 @@
 //! not improved for `max_no_improvement` steps. Labels and inertia are computed once at the end
 //! over all rows.
 //!
+//! **Cost.** Everything before that final pass touches only sampled rows: the steps copy their
+//! batch rows into one reused buffer and assign them with a blocked kernel (8 centres at a
+//! time, SIMD-friendly, bit-identical to a plain loop), nothing is allocated per step, unit
+//! weights are never materialised, and the per-feature variances are computed only when `tol`
+//! is on. Non-finite values are not looked for up front: any NaN or infinity in `x` makes the
+//! final inertia non-finite, and only then is `x` scanned to report the first bad cell (the
+//! same error an up-front check gives). The final pass runs on fixed row chunks, so results do
+//! not depend on the number of threads.
+//!
 //! ```
 //! use segcore::cluster::kmeans::MiniBatchKMeans;
 //! let x = ndarray::Array2::from_shape_fn((200, 1), |(i, _)| if i % 2 == 0 { 0.0 } else { 10.0 });
@@ -23,9 +32,10 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Data, KMeans, KMeansAlgorithm, finish, init};
+use super::{Data, KMeans, KMeansAlgorithm, init};
 use crate::cluster::util::{
-    check_matrix, column_variances, flat, nearest, standard, to_array2, weights,
+    CentreBlocks, assign_all, check_matrix, check_not_empty, column_variances, flat, standard,
+    to_array2, weights,
 };
 use crate::model::ModelKind;
 use crate::{Result, SegError};
@@ -145,7 +155,9 @@ impl MiniBatchKMeansParams {
         x: ArrayView2<f64>,
         sample_weight: Option<ArrayView1<f64>>,
     ) -> Result<MiniBatchKMeans> {
-        check_matrix(&x, "x")?;
+        // Finite values are checked after the fit, from the final inertia (see below): that
+        // saves a full pass over the data, and non-finite values cannot make the steps fail.
+        check_not_empty(&x, "x")?;
         let (n, d) = x.dim();
         let k = self.k;
         if k == 0 || k > n {
@@ -164,12 +176,23 @@ impl MiniBatchKMeansParams {
         {
             return Err(SegError::param("tol/reassignment_ratio", "must be >= 0"));
         }
-        let w = weights(sample_weight, n)?;
-        let ws = w.as_slice().ok_or_else(|| SegError::shape("weights"))?;
+        // unit weights are not materialised
+        let w = match sample_weight {
+            Some(_) => Some(weights(sample_weight, n)?),
+            None => None,
+        };
+        let ws: Option<&[f64]> = match &w {
+            Some(w) => Some(w.as_slice().ok_or_else(|| SegError::shape("weights"))?),
+            None => None,
+        };
+        let wt = |i: usize| ws.map_or(1.0, |w| w[i]);
         let xs = standard(x);
         let xf = flat(&xs)?;
-        let data = Data { x: xf, w: ws, n, d };
-        let tol = self.tol * column_variances(&x).mean().unwrap_or(0.0);
+        let tol = if self.tol > 0.0 {
+            self.tol * column_variances(&x).mean().unwrap_or(0.0)
+        } else {
+            0.0
+        };
         let bs = self.batch_size.min(n);
         let mut init_size = self.init_size.unwrap_or(3 * bs);
         if init_size < k {
@@ -177,25 +200,30 @@ impl MiniBatchKMeansParams {
         }
         let init_size = init_size.min(n);
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-        let sample = |rng: &mut ChaCha8Rng, m: usize| -> Vec<usize> {
-            (0..m).map(|_| rng.random_range(0..n)).collect()
+        let sample = |rng: &mut ChaCha8Rng, idx: &mut Vec<usize>, m: usize| {
+            idx.clear();
+            idx.extend((0..m).map(|_| rng.random_range(0..n)));
         };
-        let gather = |idx: &[usize]| -> (Vec<f64>, Vec<f64>) {
-            let mut bx = Vec::with_capacity(idx.len() * d);
-            let mut bw = Vec::with_capacity(idx.len());
+        // copies the rows `idx` into `bx` (contiguous, so the assignment below runs on cached
+        // rows) and their weights into `bw`
+        let gather = |idx: &[usize], bx: &mut Vec<f64>, bw: &mut Vec<f64>| {
+            bx.clear();
+            bw.clear();
             for &i in idx {
                 bx.extend_from_slice(&xf[i * d..(i + 1) * d]);
-                bw.push(ws[i]);
+                bw.push(wt(i));
             }
-            (bx, bw)
         };
-        let valid = sample(&mut rng, bs);
-        let (vx, vw) = gather(&valid);
+        let mut idx: Vec<usize> = Vec::with_capacity(bs.max(init_size));
+        let (mut vx, mut vw) = (Vec::new(), Vec::new());
+        sample(&mut rng, &mut idx, bs);
+        gather(&idx, &mut vx, &mut vw);
         let mut centres: Vec<f64> = Vec::new();
         let mut best_inertia = f64::INFINITY;
         for _ in 0..self.n_init {
-            let idx = sample(&mut rng, init_size);
-            let (ix, iw) = gather(&idx);
+            sample(&mut rng, &mut idx, init_size);
+            let (mut ix, mut iw) = (Vec::new(), Vec::new());
+            gather(&idx, &mut ix, &mut iw);
             let sub = Data {
                 x: &ix,
                 w: &iw,
@@ -205,111 +233,133 @@ impl MiniBatchKMeansParams {
             let c = if iw.iter().sum::<f64>() > 0.0 {
                 init::kmeans_plus_plus(&sub, k, &mut rng)
             } else {
-                init::kmeans_plus_plus(&data, k, &mut rng)
+                // all-zero weights in the subsample (only possible with sample weights)
+                let w = ws.ok_or_else(|| SegError::param("sample_weight", "all zero"))?;
+                init::kmeans_plus_plus(&Data { x: xf, w, n, d }, k, &mut rng)
             };
+            let cb = CentreBlocks::new(&c, k, d);
             let inertia: f64 = vx
                 .chunks_exact(d)
                 .zip(&vw)
-                .map(|(r, wi)| wi * nearest(r, &c, d).1)
+                .map(|(r, wi)| wi * cb.nearest(r).1)
                 .sum();
             if centres.is_empty() || inertia < best_inertia {
                 best_inertia = inertia;
                 centres = c;
             }
         }
+        let mut cb = CentreBlocks::new(&centres, k, d);
         let mut counts = vec![0.0f64; k];
         let n_steps = (self.max_iter * n) / bs;
         let mut ewa: Option<f64> = None;
         let mut ewa_min: Option<f64> = None;
         let mut no_improvement = 0usize;
         let mut since_reassign = 0usize;
-        let mut steps = 0usize;
         let mut bsum = vec![0.0f64; k * d];
         let mut bw_c = vec![0.0f64; k];
-        let mut labels_b = vec![0usize; bs];
-        for step in 0..n_steps {
-            let idx = sample(&mut rng, bs);
-            since_reassign += bs;
-            let reassign = counts.contains(&0.0) || since_reassign >= 10 * k;
-            if reassign {
-                since_reassign = 0;
-            }
-            // assign the batch
-            bsum.iter_mut().for_each(|v| *v = 0.0);
-            bw_c.iter_mut().for_each(|v| *v = 0.0);
-            let mut batch_inertia = 0.0;
-            for (b, &i) in idx.iter().enumerate() {
-                let r = &xf[i * d..(i + 1) * d];
-                let (j, dist) = nearest(r, &centres, d);
-                labels_b[b] = j;
-                let wi = ws[i];
-                batch_inertia += wi * dist;
-                bw_c[j] += wi;
-                for (s, v) in bsum[j * d..(j + 1) * d].iter_mut().zip(r) {
-                    *s += wi * v;
+        let mut old = vec![0.0f64; k * d];
+        let (mut bx, mut bw) = (vec![0.0f64; bs * d], vec![0.0f64; bs]);
+        let mut halves = [BatchPart::new(k, d), BatchPart::new(k, d)];
+        // the steps run inside the pool so that the two halves of each batch are joined
+        // cheaply (a join from outside the pool would block on an injected job every step)
+        let steps = rayon::scope(|_| {
+            let mut steps = 0usize;
+            for step in 0..n_steps {
+                sample(&mut rng, &mut idx, bs);
+                since_reassign += bs;
+                let reassign = counts.contains(&0.0) || since_reassign >= 10 * k;
+                if reassign {
+                    since_reassign = 0;
                 }
-            }
-            let old = centres.clone();
-            for j in 0..k {
-                if bw_c[j] > 0.0 {
-                    let total = counts[j] + bw_c[j];
-                    for t in 0..d {
-                        let c = &mut centres[j * d + t];
-                        *c = (*c * counts[j] + bsum[j * d + t]) / total;
+                // gather and assign the batch in two fixed halves (in parallel when a thread is
+                // free), added half 0 then half 1: the same floats for any number of threads
+                let h = bs / 2;
+                let (i0, i1) = idx.split_at(h);
+                let (x0, x1) = bx.split_at_mut(h * d);
+                let (w0, w1) = bw.split_at_mut(h);
+                let [p0, p1] = &mut halves;
+                let cbr = &cb;
+                rayon::join(
+                    || p0.assign(i0, x0, w0, xf, &wt, cbr),
+                    || p1.assign(i1, x1, w1, xf, &wt, cbr),
+                );
+                let batch_inertia = halves[0].inertia + halves[1].inertia;
+                for ((s, a), b) in bsum.iter_mut().zip(&halves[0].sums).zip(&halves[1].sums) {
+                    *s = a + b;
+                }
+                for ((s, a), b) in bw_c.iter_mut().zip(&halves[0].w).zip(&halves[1].w) {
+                    *s = a + b;
+                }
+                if tol > 0.0 {
+                    old.copy_from_slice(&centres);
+                }
+                for j in 0..k {
+                    if bw_c[j] > 0.0 {
+                        let total = counts[j] + bw_c[j];
+                        for t in 0..d {
+                            let c = &mut centres[j * d + t];
+                            *c = (*c * counts[j] + bsum[j * d + t]) / total;
+                        }
+                        counts[j] = total;
                     }
-                    counts[j] = total;
+                }
+                if reassign && self.reassignment_ratio > 0.0 {
+                    self.reassign(&mut centres, &mut counts, &idx, xf, &bw, d, &mut rng);
+                }
+                cb.set(&centres);
+                steps = step + 1;
+                let shift: f64 = if tol > 0.0 {
+                    centres
+                        .iter()
+                        .zip(&old)
+                        .map(|(a, b)| (a - b) * (a - b))
+                        .sum()
+                } else {
+                    0.0
+                };
+                // convergence on the smoothed batch inertia (skipped at the first step)
+                let bi = batch_inertia / bs as f64;
+                if step == 0 {
+                    continue;
+                }
+                ewa = Some(match ewa {
+                    None => bi,
+                    Some(e) => {
+                        let alpha = (bs as f64 * 2.0 / (n as f64 + 1.0)).min(1.0);
+                        e * (1.0 - alpha) + bi * alpha
+                    }
+                });
+                if tol > 0.0 && shift <= tol {
+                    break;
+                }
+                let e = ewa.unwrap_or(bi);
+                if ewa_min.is_none_or(|m| e < m) {
+                    no_improvement = 0;
+                    ewa_min = Some(e);
+                } else {
+                    no_improvement += 1;
+                }
+                if self.max_no_improvement.is_some_and(|m| no_improvement >= m) {
+                    break;
                 }
             }
-            if reassign && self.reassignment_ratio > 0.0 {
-                self.reassign(&mut centres, &mut counts, &idx, xf, ws, d, &mut rng);
-            }
-            steps = step + 1;
-            let shift: f64 = if tol > 0.0 {
-                centres
-                    .iter()
-                    .zip(&old)
-                    .map(|(a, b)| (a - b) * (a - b))
-                    .sum()
-            } else {
-                0.0
-            };
-            // convergence on the smoothed batch inertia (skipped at the first step)
-            let bi = batch_inertia / bs as f64;
-            if step == 0 {
-                continue;
-            }
-            ewa = Some(match ewa {
-                None => bi,
-                Some(e) => {
-                    let alpha = (bs as f64 * 2.0 / (n as f64 + 1.0)).min(1.0);
-                    e * (1.0 - alpha) + bi * alpha
-                }
-            });
-            if tol > 0.0 && shift <= tol {
-                break;
-            }
-            let e = ewa.unwrap_or(bi);
-            if ewa_min.is_none_or(|m| e < m) {
-                no_improvement = 0;
-                ewa_min = Some(e);
-            } else {
-                no_improvement += 1;
-            }
-            if self.max_no_improvement.is_some_and(|m| no_improvement >= m) {
-                break;
-            }
-        }
-        let out = finish(&data, centres, vec![0; n], false, steps);
-        if !out.inertia.is_finite() {
+            steps
+        });
+        // labels and inertia: one parallel pass over all rows
+        let mut labels = vec![0usize; n];
+        let inertia = assign_all(xf, ws, &cb, &mut labels);
+        if !inertia.is_finite() {
+            // a non-finite value anywhere in `x` makes the inertia non-finite: name it
+            check_matrix(&x, "x")?;
             return Err(SegError::Numerical {
                 context: "MiniBatchKMeans".into(),
-                reason: format!("inertia is {}", out.inertia),
+                reason: format!("inertia is {inertia}"),
             });
         }
         Ok(MiniBatchKMeans {
-            centroids: to_array2(out.centres, k, d)?,
-            labels: Array1::from(out.labels),
-            inertia: out.inertia,
+            centroids: to_array2(centres, k, d)?,
+            labels: Array1::from(labels),
+            inertia,
             n_steps: steps,
             n_iter: (steps * bs).div_ceil(n),
             counts: Array1::from(counts),
@@ -323,7 +373,7 @@ impl MiniBatchKMeansParams {
         counts: &mut [f64],
         idx: &[usize],
         xf: &[f64],
-        ws: &[f64],
+        batch_w: &[f64],
         d: usize,
         rng: &mut ChaCha8Rng,
     ) {
@@ -346,7 +396,7 @@ impl MiniBatchKMeansParams {
             return;
         }
         // weighted draws without replacement among the batch rows
-        let mut bw: Vec<f64> = idx.iter().map(|&i| ws[i]).collect();
+        let mut bw: Vec<f64> = batch_w.to_vec();
         for &j in &targets {
             let total: f64 = bw.iter().sum();
             if total <= 0.0 {
@@ -375,6 +425,52 @@ impl MiniBatchKMeansParams {
                 counts[j] = min_kept;
             }
         }
+    }
+}
+
+/// Per-half sums of one batch: weighted coordinate sums and weights per centre, inertia.
+struct BatchPart {
+    sums: Vec<f64>,
+    w: Vec<f64>,
+    inertia: f64,
+}
+
+impl BatchPart {
+    fn new(k: usize, d: usize) -> Self {
+        BatchPart {
+            sums: vec![0.0; k * d],
+            w: vec![0.0; k],
+            inertia: 0.0,
+        }
+    }
+
+    /// Copies rows `idx` of `xf` into `bx` (and their weights into `bw`), then assigns them.
+    fn assign(
+        &mut self,
+        idx: &[usize],
+        bx: &mut [f64],
+        bw: &mut [f64],
+        xf: &[f64],
+        wt: &(impl Fn(usize) -> f64 + Sync),
+        cb: &CentreBlocks,
+    ) {
+        let d = cb.dim();
+        for ((&i, r), wv) in idx.iter().zip(bx.chunks_exact_mut(d)).zip(bw.iter_mut()) {
+            r.copy_from_slice(&xf[i * d..(i + 1) * d]);
+            *wv = wt(i);
+        }
+        self.sums.iter_mut().for_each(|v| *v = 0.0);
+        self.w.iter_mut().for_each(|v| *v = 0.0);
+        let mut inertia = 0.0;
+        for (r, &wi) in bx.chunks_exact(d).zip(bw.iter()) {
+            let (j, dist) = cb.nearest(r);
+            inertia += wi * dist;
+            self.w[j] += wi;
+            for (s, v) in self.sums[j * d..(j + 1) * d].iter_mut().zip(r) {
+                *s += wi * v;
+            }
+        }
+        self.inertia = inertia;
     }
 }
 

@@ -36,8 +36,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::cluster::util::{
-    CHUNK, check_cols, check_matrix, column_variances, flat, nearest, sq_dist, standard, to_array2,
-    weights,
+    CHUNK, CentreBlocks, assign_all, check_cols, check_matrix, column_variances, flat, sq_dist,
+    standard, to_array2, weights,
 };
 use crate::model::ModelKind;
 use crate::{Result, SegError};
@@ -360,22 +360,10 @@ pub(crate) fn finish(
             n_iter,
         };
     }
-    let parts: Vec<f64> = labels
-        .par_chunks_mut(CHUNK)
-        .zip(data.x.par_chunks(CHUNK * d))
-        .zip(data.w.par_chunks(CHUNK))
-        .map(|((lab, xc), wc)| {
-            let mut s = 0.0;
-            for ((l, r), &wi) in lab.iter_mut().zip(xc.chunks_exact(d)).zip(wc) {
-                let (j, dist) = nearest(r, &centres, d);
-                *l = j;
-                s += wi * dist;
-            }
-            s
-        })
-        .collect();
+    let cb = CentreBlocks::new(&centres, centres.len() / d, d);
+    let inertia = assign_all(data.x, Some(data.w), &cb, &mut labels);
     RunOut {
-        inertia: parts.iter().sum(),
+        inertia,
         centres,
         labels,
         n_iter,
@@ -446,10 +434,8 @@ impl KMeans {
         let xs = standard(x);
         let c = standard(self.centroids.view());
         let cf = flat(&c)?;
-        let labels: Vec<usize> = flat(&xs)?
-            .par_chunks(d)
-            .map(|r| nearest(r, cf, d).0)
-            .collect();
+        let cb = CentreBlocks::new(cf, self.k(), d);
+        let labels: Vec<usize> = flat(&xs)?.par_chunks(d).map(|r| cb.nearest(r).0).collect();
         Ok(Array1::from(labels))
     }
 
@@ -499,13 +485,14 @@ impl KMeans {
         let ws = w
             .as_slice()
             .ok_or_else(|| SegError::shape("weights not contiguous"))?;
+        let cb = CentreBlocks::new(cf, self.k(), d);
         let parts: Vec<f64> = flat(&xs)?
             .par_chunks(CHUNK * d)
             .zip(ws.par_chunks(CHUNK))
             .map(|(xc, wc)| {
                 xc.chunks_exact(d)
                     .zip(wc)
-                    .map(|(r, wi)| wi * nearest(r, cf, d).1)
+                    .map(|(r, wi)| wi * cb.nearest(r).1)
                     .sum::<f64>()
             })
             .collect();
