@@ -842,19 +842,28 @@ impl MiniBatchKMeans {
         Ok(this.object)
     }
 
-    /// Async twin of `fit`; resolves with `this`.
-    #[napi(ts_return_type = "Promise<this>")]
+    /// Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
+    /// the fit (the promise rejects with an `AbortError`, code `SEGCORE_CANCELLED`);
+    /// `control.onProgress` receives `{ stage, done, total }`.
+    #[napi(
+        ts_args_type = "x: Numbers, nRows: number, nCols: number, control?: FitControl",
+        ts_return_type = "Promise<this>"
+    )]
     pub fn fit_async(
         &self,
+        env: &napi::Env,
         this: This,
         x: Numbers,
         n_rows: u32,
         n_cols: u32,
+        control: Option<Object>,
     ) -> Result<AsyncTask<FitJob<CoreMiniBatch>>> {
         let p = self.params.clone();
         let x = values(x);
-        let work: Work<CoreMiniBatch> =
-            Box::new(move || p.fit(matrix(Either::B(x), n_rows, n_cols)?.view(), None));
+        let monitor = crate::control::monitor(env, control)?;
+        let work: Work<CoreMiniBatch> = Box::new(move || {
+            p.fit_with(matrix(Either::B(x), n_rows, n_cols)?.view(), None, &monitor)
+        });
         Ok(AsyncTask::new(FitJob::new(
             work,
             self.fitted.clone(),

@@ -200,7 +200,7 @@ impl PyMiniBatchKMeans {
         let xv = x.as_array();
         let wv = w.as_deref().map(ndarray::ArrayView1::from);
         // no fit_with yet: Ctrl-C is raised when the fit returns (make it `p.fit_with(xv, wv, m)`)
-        let inner = monitored(py, verbose, "mini-batch kmeans", |_m| p.fit(xv, wv))?;
+        let inner = monitored(py, verbose, "mini-batch kmeans", |m| p.fit_with(xv, wv, m))?;
         Ok(Self { inner })
     }
 

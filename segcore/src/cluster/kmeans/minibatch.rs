@@ -27,6 +27,7 @@
 //! assert!(m.inertia < 1e-9);
 //! ```
 
+use crate::progress::Monitor;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -155,6 +156,27 @@ impl MiniBatchKMeansParams {
         x: ArrayView2<f64>,
         sample_weight: Option<ArrayView1<f64>>,
     ) -> Result<MiniBatchKMeans> {
+        self.fit_with(x, sample_weight, &Monitor::new())
+    }
+
+    /// [`fit`](Self::fit) reporting its steps to `monitor` (every 16 steps) and stopping with
+    /// [`SegError::Cancelled`] when it is cancelled.
+    ///
+    /// ```
+    /// let x = ndarray::array![[0.0], [0.2], [9.0], [9.2]];
+    /// let m = segcore::progress::Monitor::new();
+    /// let p = segcore::cluster::kmeans::MiniBatchKMeans::params(2);
+    /// assert_eq!(p.fit_with(x.view(), None, &m).unwrap(), p.fit(x.view(), None).unwrap());
+    /// m.cancel();
+    /// assert_eq!(p.fit_with(x.view(), None, &m).unwrap_err().code(), "CANCELLED");
+    /// ```
+    pub fn fit_with(
+        &self,
+        x: ArrayView2<f64>,
+        sample_weight: Option<ArrayView1<f64>>,
+        monitor: &Monitor,
+    ) -> Result<MiniBatchKMeans> {
+        monitor.check("minibatch kmeans")?;
         // Finite values are checked after the fit, from the final inertia (see below): that
         // saves a full pass over the data, and non-finite values cannot make the steps fail.
         check_not_empty(&x, "x")?;
@@ -265,6 +287,13 @@ impl MiniBatchKMeansParams {
         let steps = rayon::scope(|_| {
             let mut steps = 0usize;
             for step in 0..n_steps {
+                if step % 16 == 0
+                    && monitor
+                        .step("minibatch kmeans", step as u64, n_steps as u64)
+                        .is_err()
+                {
+                    break;
+                }
                 sample(&mut rng, &mut idx, bs);
                 since_reassign += bs;
                 let reassign = counts.contains(&0.0) || since_reassign >= 10 * k;
@@ -345,6 +374,7 @@ impl MiniBatchKMeansParams {
             }
             steps
         });
+        monitor.check("minibatch kmeans")?;
         // labels and inertia: one parallel pass over all rows
         let mut labels = vec![0usize; n];
         let inertia = assign_all(xf, ws, &cb, &mut labels);
