@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, JsObjectValue, Object, Unknown};
+use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Object, Unknown};
 use napi_derive::napi;
 use segcore::analytics::{
     anomaly::AnomalyParams,

@@ -212,11 +212,12 @@ def _read_events(events: Any, customer_id: str, timestamp: str, event: Optional[
     from ._logs import _EV_OPTIONAL, _read
 
     overrides = dict(extra)
-    sid = session_id
-    if sid is None:
+    if session_id is not None:
+        overrides["session"] = session_id
+    else:
         sid = _pick(events, None, ("session", "session_id"))
-    overrides.setdefault("session", sid if _frames.has_column(_frames.prepare(events),
-                                                              _frames.frame_kind(_frames.prepare(events)), sid) else None)
+        data = _frames.prepare(events)
+        overrides.setdefault("session", sid if _frames.has_column(data, _frames.frame_kind(data), sid) else None)
     kind_col = _pick(events, event, ("kind", "event", "event_type", "event_name"))
     return _read(
         events, "events",
