@@ -17,8 +17,10 @@ import {
   recommendItems,
   popularBySegment,
   nextBestAction,
+  nextBestActionAsync,
   defaultRules,
   pseudonymise,
+  pseudonymiseAsync,
   suppressSmall,
   Logs,
 } from 'segcore'
@@ -302,6 +304,14 @@ test('nextBestAction: default rule table and a custom one', () => {
   assert.equal(d.fallbackAction, 'nurture')
   assert.equal(d.rules[1].action, 'cart_reminder')
   assert.throws(() => nextBestAction({ mood: [1] }), { code: 'INVALID_PARAMETER' })
+})
+
+test('nextBestActionAsync and pseudonymiseAsync match their sync twins', async () => {
+  const facts = { customerId: ['a', 'b'], orders: [9, 1] }
+  assert.deepEqual(await nextBestActionAsync(facts), nextBestAction(facts))
+  assert.equal((await nextBestActionAsync(facts))[0].action, 'loyalty_reward')
+  assert.deepEqual(await pseudonymiseAsync(['x', 7], 'k'), pseudonymise(['x', 7], 'k'))
+  await assert.rejects(pseudonymiseAsync(['x'], ''), { code: 'INVALID_PARAMETER' })
 })
 
 test('pseudonymise is HMAC-SHA256 and suppressSmall hides small groups', () => {

@@ -359,6 +359,7 @@ pub fn _abandoned_carts(
 /// (None = zeros). `cac`: `(channel, cost)` pairs. Returns `ChannelValue` as JSON.
 #[pyfunction]
 #[pyo3(signature = (logs, clv=None, clv_ids=None, churn=None, churn_ids=None, cac=None, min_group=10))]
+#[allow(clippy::too_many_arguments)]
 pub fn _channel_value(
     py: Python<'_>,
     logs: &PyLogs,
