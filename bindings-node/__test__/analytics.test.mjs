@@ -79,6 +79,10 @@ test('cartFunnel: stages mapping, groups and periods', () => {
       ['bought', 1],
     ],
   )
+  const [t2] = cartFunnel(ev, { stages: { seen: ['view'], cart: 'basket', bought: ['paid'] }, minGroup: 1 })
+  assert.deepEqual(t2, t)
+  const [t3] = cartFunnel(ev, { stages: [['seen', ['view']], ['cart', 'basket'], ['bought', 'paid']], minGroup: 1 })
+  assert.deepEqual(t3, t)
   const byPlatform = cartFunnel(small(), { by: 'platform', minGroup: 1 })
   const web = byPlatform.find((g) => g.group === 'web')
   assert.deepEqual(

@@ -12,7 +12,8 @@
 
 use std::collections::BTreeMap;
 
-use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, Object, Unknown};
+use napi::bindgen_prelude::{AsyncTask, ClassInstance, Either, JsObjectValue, Object, Unknown};
+use napi::JsValue;
 use napi_derive::napi;
 use segcore::analytics::{
     anomaly::AnomalyParams,
@@ -279,6 +280,14 @@ fn kinds_of(v: &Value, name: &str) -> Result<Vec<String>> {
     }
 }
 
+/// An options value whose object keys keep their order.
+enum Ordered {
+    /// An object's entries in JavaScript order.
+    Map(Vec<(String, Value)>),
+    /// Anything else.
+    Other(Value),
+}
+
 /// Funnel stages from `{event: stage}`, `{stage: [events]}`, `[stage, ...]` or
 /// `[[stage, [events]], ...]`; `cartStage` an index or a stage name.
 fn funnel_params(o: Option<&Object>) -> Result<FunnelParams> {
@@ -287,10 +296,26 @@ fn funnel_params(o: Option<&Object>) -> Result<FunnelParams> {
         p = p.session_gap_secs(g as i64);
     }
     p = p.min_group(min_group(o)?);
-    let stages: Option<Vec<FunnelStage>> = match get(o, "stages")? {
+    // objects keep their JavaScript key order (a JSON map would sort the stages)
+    let stages_value = match opt_prop(o, "stages")? {
+        Some(u) if !u.is_array().js()? && u.get_type().js()? == napi::ValueType::Object => {
+            let obj = u.coerce_to_object().js()?;
+            let keys = obj.get_property_names().js()?;
+            let n = keys.get_array_length().js()?;
+            let mut m: Vec<(String, Value)> = Vec::with_capacity(n as usize);
+            for i in 0..n {
+                let k: String = keys.get_element(i).js()?;
+                let v = obj.get::<Value>(&k).js()?.unwrap_or(Value::Null);
+                m.push((k, v));
+            }
+            Some(Ordered::Map(m))
+        }
+        _ => get(o, "stages")?.map(Ordered::Other),
+    };
+    let stages: Option<Vec<FunnelStage>> = match stages_value {
         None => None,
-        Some(Value::Object(m)) => {
-            if m.values().all(Value::is_string) {
+        Some(Ordered::Map(m)) => {
+            if m.iter().all(|(_, v)| v.is_string()) {
                 let mut out: Vec<FunnelStage> = Vec::new();
                 for (ev, st) in m {
                     let st = value_text(&st);
@@ -316,7 +341,7 @@ fn funnel_params(o: Option<&Object>) -> Result<FunnelParams> {
                 )
             }
         }
-        Some(Value::Array(a)) => Some(
+        Some(Ordered::Other(Value::Array(a))) => Some(
             a.iter()
                 .map(|s| match s {
                     Value::String(n) => Ok(FunnelStage {

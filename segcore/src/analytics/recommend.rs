@@ -27,7 +27,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::privacy::{check_min_group, is_suppressed};
-use crate::data::{Categorical, Transactions, MISSING};
+use crate::data::{Categorical, MISSING, Transactions};
 use crate::model::ModelKind;
 use crate::{Result, SegError};
 
