@@ -94,66 +94,6 @@ export declare class BetaGeoBetaBinom {
 }
 
 /**
- * One customer's incremental state: the order history and running aggregates giving the
- * purchase-pattern features and the CLV summary without recomputing over the history.
- *
- * Orders in time order update it in O(1); an earlier order is inserted at its place (the
- * aggregates are then rebuilt, O(n) for that customer), so the features always equal a full
- * recompute. Create it with `model.customerState()` to get the model's occasion period.
- *
- * ```js
- * const state = model.customerState()
- * state.add({ timestamp: '2026-03-01T10:00:00Z', amount: 42.5, orderId: 'A-17' })
- * model.scoreCustomer(state).clv
- * ```
- */
-export declare class CustomerState {
-  /**
-   * A state holding `orders` (any order), merging the orders of one UTC period of
-   * `options.mergePeriodSecs` into one purchase occasion (default one day, `null`: one
-   * occasion per order). The period must match the model's (see `model.customerState`).
-   */
-  constructor(orders?: OrderRow[] | null, options?: { mergePeriodSecs?: number | null })
-  /**
-   * Adds one order (or order line, or return with a negative amount); returns `this`.
-   * On an invalid order the state is unchanged and an `INVALID_VALUE` error is thrown.
-   */
-  add(order: OrderRow): this
-  /**
-   * Adds several orders (all are checked first: on an error nothing is added); returns
-   * `this`.
-   */
-  addMany(orders: OrderRow[]): this
-  /** Number of rows kept. */
-  get length(): number
-  /** Time of the latest row (epoch milliseconds), or null. */
-  get lastTimestamp(): number | null
-  /** The occasion period in seconds (null: one occasion per order). */
-  get mergePeriodSecs(): number | null
-  /** The kept history, in time order. */
-  orders(): Array<Order>
-  /**
-   * The CLV summary as of `asOf` (rows after it are ignored), in days; null without a
-   * purchase.
-   */
-  summary(asOf: Date | number | string): LiveSummary | null
-  /**
-   * The purchase-pattern features as of `asOf` (rows after it ignored), by name, with the
-   * windows of `model` (default feature settings without one). Undefined values are NaN.
-   */
-  features(asOf: Date | number | string, model?: Segmenter | null): Record<string, number>
-  /**
-   * The state as JSON-ready data (the occasion period and the orders, times in UTC
-   * seconds); `CustomerState.fromJSON` reads it back.
-   */
-  toJSON(): any
-  /** Reads a state written by `toJSON` (JSON text or the parsed object). */
-  static fromJSON(json: string | object): CustomerState
-  /** An independent copy. */
-  clone(): CustomerState
-}
-
-/**
  * Features of every customer, one row per customer (in the order of `customerIds`), one
  * named column per feature. `values` is row-major: `values[row * nCols + col]`.
  *
@@ -229,12 +169,8 @@ export declare class GaussianMixture {
   constructor(options?: GaussianMixtureOptions | undefined | null)
   /** Fits on the row-major matrix `x`; returns `this`. */
   fit(x: Numbers, nRows: number, nCols: number): this
-  /**
-   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
-   * the fit (the promise rejects with an `AbortError`, code `SEGCORE_CANCELLED`);
-   * `control.onProgress` receives `{ stage, done, total }`.
-   */
-  fitAsync(x: Numbers, nRows: number, nCols: number, control?: FitControl): Promise<this>
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, x: Numbers, nRows: number, nCols: number): Promise<this>
   /** Component weights. */
   get weights(): Float64Array
   /** Component means, row-major `nComponents x nCols`. */
@@ -270,12 +206,8 @@ export declare class GradientBoostingChurn {
    * per-row weights; returns `this`.
    */
   fit(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): this
-  /**
-   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`)
-   * stops the fit (the promise rejects with an `AbortError`, code
-   * `SEGCORE_CANCELLED`); `control.onProgress` receives `{ stage, done, total }`.
-   */
-  fitAsync(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null, control?: FitControl): Promise<this>
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): Promise<this>
   /** Whether the model is fitted. */
   get isFitted(): boolean
   /** Number of features the model was fitted on. */
@@ -317,12 +249,8 @@ export declare class KMeans {
    * `this`.
    */
   fit(x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null): this
-  /**
-   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
-   * the fit (the promise rejects with an `AbortError`, code `SEGCORE_CANCELLED`);
-   * `control.onProgress` receives `{ stage, done, total }`.
-   */
-  fitAsync(x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null, control?: FitControl): Promise<this>
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null): Promise<this>
   /** Whether the estimator is fitted. */
   get isFitted(): boolean
   /** Number of clusters. */
@@ -359,12 +287,8 @@ export declare class LogisticChurn {
    * per-row weights; returns `this`.
    */
   fit(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): this
-  /**
-   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`)
-   * stops the fit (the promise rejects with an `AbortError`, code
-   * `SEGCORE_CANCELLED`); `control.onProgress` receives `{ stage, done, total }`.
-   */
-  fitAsync(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null, control?: FitControl): Promise<this>
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): Promise<this>
   /** Whether the model is fitted. */
   get isFitted(): boolean
   /** Number of features the model was fitted on. */
@@ -573,12 +497,8 @@ export declare class Segmenter {
    * `options.feedback`; `options.asOf` is the cutoff); returns `this`.
    */
   fit(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }): this
-  /**
-   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
-   * the fit between stages and iterations (the promise rejects with an `AbortError`, code
-   * `SEGCORE_CANCELLED`); `control.onProgress` receives `{ stage, done, total }`.
-   */
-  fitAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }, control?: FitControl): Promise<this>
+  /** Async twin of `fit`; resolves with `this`. */
+  fitAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }): Promise<this>
   /** Whether the segmenter is fitted. */
   get isFitted(): boolean
   /** The customer table of the fit (null for a segmenter read from a file). */
@@ -599,40 +519,6 @@ export declare class Segmenter {
   toJSON(): any
   /** Reads a model file. */
   static fromJson(json: string): Segmenter
-  /**
-   * Scores one customer — a `CustomerState` or an array of its orders — against the fitted
-   * models as of `asOf` (default: the model's cutoff; rows after it are ignored): segment,
-   * RFM, P(alive), expected purchases and CLV over the CLV horizon, churn probability, risk
-   * band and the top drivers. A customer without a purchase by `asOf` gets a segment and
-   * `null` for the rest.
-   *
-   * Only the purchase-pattern features are computed live; other feature families take
-   * the model's fill values (exact for transaction-only models such as CDNOW).
-   */
-  scoreCustomer(customer: CustomerState | OrderRow[], asOf?: Date | number | string | null): CustomerScore
-  /**
-   * Scores many customers (each a `CustomerState` or an order array); results in the
-   * input order, equal to `scoreCustomer` one by one.
-   */
-  scoreCustomers(customers: Array<CustomerState | OrderRow[]>, asOf?: Date | number | string | null): Array<CustomerScore>
-  /**
-   * Async twin of `scoreCustomers`: the states are copied, then scored in parallel off the
-   * main thread.
-   */
-  scoreCustomersAsync(customers: Array<CustomerState | OrderRow[]>, asOf?: Date | number | string | null): Promise<CustomerScore[]>
-  /** An empty `CustomerState` with the model's occasion period, holding `orders` if given. */
-  customerState(orders?: OrderRow[] | null): CustomerState
-  /**
-   * The purchase-pattern features of one customer (a `CustomerState` or its orders) as of
-   * `asOf` (default the model's cutoff), with the model's feature settings.
-   */
-  customerFeatures(customer: CustomerState | OrderRow[], asOf?: Date | number | string | null): Record<string, number>
-  /** The cutoff of the fit, epoch milliseconds (the default `asOf` of live scoring). */
-  get asOf(): number
-  /** CLV horizon in days (of `expectedPurchases` and `clv`). */
-  get clvHorizonDays(): number
-  /** Churn horizon in days (of `churnProbability`). */
-  get churnHorizonDays(): number
 }
 
 /**
@@ -657,6 +543,30 @@ export declare class StandardScaler {
   /** Reads a model file. */
   static fromJson(json: string): StandardScaler
 }
+
+/**
+ * The follow-up list for a cart reminder: customers whose latest cart-stage session ended
+ * without a purchase (and nothing bought since), abandoned within `windowDays` (7; `false` =
+ * any time) before `asOf` (default: the last event), highest cart value first. `segments`
+ * adds each customer's segment; `key` replaces ids by HMAC-SHA256 pseudonyms (`hexLen`
+ * characters).
+ */
+export declare function abandonedCarts(events: EventRow[] | EventColumns, options?: { asOf?: Date | number | string, windowDays?: number | false, segments?: Record<string, string> | string[], key?: string, hexLen?: number, stages?: Record<string, string | string[]> | Array<string | [string, string[]]>, cartStage?: number | string, sessionGapSecs?: number }): Array<{ customerId: string, abandonedAt: number, stage: string, value: number | null, segment: string | null, daysSince: number }>
+
+/** Async twin of `abandonedCarts`. */
+export declare function abandonedCartsAsync(events: EventRow[] | EventColumns, options?: { asOf?: Date | number | string, windowDays?: number | false, segments?: Record<string, string> | string[], key?: string, hexLen?: number, stages?: Record<string, string | string[]> | Array<string | [string, string[]]>, cartStage?: number | string, sessionGapSecs?: number }): Promise<Array<{ customerId: string, abandonedAt: number, stage: string, value: number | null, segment: string | null, daysSince: number }>>
+
+/**
+ * A/B test effects overall and per segment: `data` holds one entry per customer in
+ * `variant` (entries neither `control` nor `treatment` are ignored), `outcome` (booleans:
+ * conversion, two-proportion z-test; numbers: revenue, Welch's t-test; `metric` forces one)
+ * and optionally `segment`. Segment p-values are Holm-adjusted; `underpowered` segments get
+ * a `warning`; arms below `minGroup` are suppressed.
+ */
+export declare function abTest(data: { variant: Array<string | number>, outcome: boolean[] | number[], segment?: Array<string | number> }, options?: { control?: string, treatment?: string, metric?: 'auto' | 'conversion' | 'revenue', alpha?: number, power?: number, minEffect?: number, minGroup?: number }): { metric: 'conversion' | 'revenue', overall: { segment: string, suppressed: boolean, estimate: { nControl: number, nTreatment: number, meanControl: number, meanTreatment: number, effect: number, ciLow: number, ciHigh: number, statistic: number, df: number | null, pValue: number, pAdjusted: number, significant: boolean, minDetectableEffect: number | null, requiredPerArm: number | null, underpowered: boolean, warning: string | null } | null }, segments: Array<{ segment: string, suppressed: boolean, estimate: { nControl: number, nTreatment: number, meanControl: number, meanTreatment: number, effect: number, ciLow: number, ciHigh: number, statistic: number, df: number | null, pValue: number, pAdjusted: number, significant: boolean, minDetectableEffect: number | null, requiredPerArm: number | null, underpowered: boolean, warning: string | null } | null }> }
+
+/** Async twin of `abTest`. */
+export declare function abTestAsync(data: { variant: Array<string | number>, outcome: boolean[] | number[], segment?: Array<string | number> }, options?: { control?: string, treatment?: string, metric?: 'auto' | 'conversion' | 'revenue', alpha?: number, power?: number, minEffect?: number, minGroup?: number }): Promise<{ metric: 'conversion' | 'revenue', overall: { segment: string, suppressed: boolean, estimate: { nControl: number, nTreatment: number, meanControl: number, meanTreatment: number, effect: number, ciLow: number, ciHigh: number, statistic: number, df: number | null, pValue: number, pAdjusted: number, significant: boolean, minDetectableEffect: number | null, requiredPerArm: number | null, underpowered: boolean, warning: string | null } | null }, segments: Array<{ segment: string, suppressed: boolean, estimate: { nControl: number, nTreatment: number, meanControl: number, meanTreatment: number, effect: number, ciLow: number, ciHigh: number, statistic: number, df: number | null, pValue: number, pAdjusted: number, significant: boolean, minDetectableEffect: number | null, requiredPerArm: number | null, underpowered: boolean, warning: string | null } | null }> }>
 
 /** Average precision (area under the precision-recall curve, step-wise). */
 export declare function averagePrecision(y: Array<boolean>, scores: Numbers): number
@@ -702,6 +612,25 @@ export interface CalibrationHoldout {
 export declare function calinskiHarabaszScore(x: Numbers, nRows: number, nCols: number, labels: Numbers): number
 
 /**
+ * The checkout funnel: reach and drop-off at each stage, per session and per customer.
+ *
+ * Options: `stages` (`{event: stage}`, `{stage: events[]}` or a list of stage names; default
+ * product_view → add_to_cart → checkout_start → shipping (or shipping_details) → payment (or
+ * payment_details) → purchase), `cartStage`, `by` (`'platform' | 'channel' | 'segment'`),
+ * `segments` (labels by customer; implies `by: 'segment'`), `period` (`'day' | 'week'`, whole
+ * funnel per period), `sessionGapSecs` (1800), `minGroup` (10: smaller groups are
+ * `suppressed` with null numbers). One table per group; counts never increase along stages.
+ *
+ * ```js
+ * cartFunnel(events, { minGroup: 1 })[0].stages.map((s) => s.sessions)
+ * ```
+ */
+export declare function cartFunnel(events: EventRow[] | EventColumns, options?: { stages?: Record<string, string | string[]> | Array<string | [string, string[]]>, cartStage?: number | string, by?: 'all' | 'platform' | 'channel' | 'segment', segments?: Record<string, string> | string[], period?: 'day' | 'week', sessionGapSecs?: number, minGroup?: number }): Array<{ group: string, periodStart: number | null, suppressed: boolean, customers: number | null, sessions: number | null, stages: Array<{ stage: string, sessions: number, customers: number, sessionReach: number, customerReach: number, stepConversion: number | null, dropOff: number | null, loopsBack: number }> | null }>
+
+/** Async twin of `cartFunnel`. */
+export declare function cartFunnelAsync(events: EventRow[] | EventColumns, options?: { stages?: Record<string, string | string[]> | Array<string | [string, string[]]>, cartStage?: number | string, by?: 'all' | 'platform' | 'channel' | 'segment', segments?: Record<string, string> | string[], period?: 'day' | 'week', sessionGapSecs?: number, minGroup?: number }): Promise<Array<{ group: string, periodStart: number | null, suppressed: boolean, customers: number | null, sessions: number | null, stages: Array<{ stage: string, sessions: number, customers: number, sessionReach: number, customerReach: number, stepConversion: number | null, dropOff: number | null, loopsBack: number }> | null }>>
+
+/**
  * The published CDNOW calibration summary (2,357 customers of the 1/10th sample, time in
  * weeks): the data of the BG/NBD paper.
  */
@@ -717,6 +646,18 @@ export interface CdnowSummary {
   /** Mean repeat spend. */
   monetary: Float64Array
 }
+
+/**
+ * Channel value: customers, repeat-purchase rate (`retention`), mean CLV and mean churn by
+ * acquisition channel (first order's channel; the transactions need a `channel`) and by
+ * engagement channel (events' channel used most; give `events`), and `clvToCac` per
+ * acquisition channel where `cac` (`{channel: cost}`) is given. `clv` / `churnProbability`
+ * are per customer (left out: their columns are dropped). Small channels are suppressed.
+ */
+export declare function channelValue(logs: Logs | TransactionRow[] | TransactionColumns, options?: { events?: EventRow[] | EventColumns, clv?: Record<string, number> | number[], churnProbability?: Record<string, number> | number[], cac?: Record<string, number>, minGroup?: number }): { acquisition: Array<{ channel: string, suppressed: boolean, customers: number | null, retention: number | null, meanClv?: number | null, meanChurn?: number | null, cac?: number | null, clvToCac?: number | null }>, engagement: Array<{ channel: string, suppressed: boolean, customers: number | null, retention: number | null, meanClv?: number | null, meanChurn?: number | null, cac?: number | null, clvToCac?: number | null }> }
+
+/** Async twin of `channelValue`. */
+export declare function channelValueAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { events?: EventRow[] | EventColumns, clv?: Record<string, number> | number[], churnProbability?: Record<string, number> | number[], cac?: Record<string, number>, minGroup?: number }): Promise<{ acquisition: Array<{ channel: string, suppressed: boolean, customers: number | null, retention: number | null, meanClv?: number | null, meanChurn?: number | null, cac?: number | null, clvToCac?: number | null }>, engagement: Array<{ channel: string, suppressed: boolean, customers: number | null, retention: number | null, meanClv?: number | null, meanChurn?: number | null, cac?: number | null, clvToCac?: number | null }> }>
 
 /**
  * A churn training or test set: features at a cutoff and whether each customer churned in
@@ -773,6 +714,28 @@ export interface ClvOptions {
   convention?: string
 }
 
+/**
+ * Cohort retention: acquisition month (UTC month of the first purchase) × months since, as
+ * retention rate and revenue; `worseThanEarlier` flags a cohort retaining worse than the
+ * pooled earlier ones (one-sided z-test at one of the first `flagMonths` offsets). Options:
+ * `asOf`, `flagMonths` (3), `zThreshold` (1.96), `minGroup` (10), `events`, `feedback`.
+ */
+export declare function cohortRetention(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, flagMonths?: number, zThreshold?: number, minGroup?: number }): { months: number, cohorts: Array<{ cohort: string, cohortStart: number, suppressed: boolean, customers: number | null, active: Array<number | null> | null, retention: Array<number | null> | null, revenue: Array<number | null> | null, revenuePerCustomer: Array<number | null> | null, worseThanEarlier: { month: number, retention: number, baseline: number, z: number } | null }> }
+
+/** Async twin of `cohortRetention`. */
+export declare function cohortRetentionAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, flagMonths?: number, zThreshold?: number, minGroup?: number }): Promise<{ months: number, cohorts: Array<{ cohort: string, cohortStart: number, suppressed: boolean, customers: number | null, active: Array<number | null> | null, retention: Array<number | null> | null, revenue: Array<number | null> | null, revenuePerCustomer: Array<number | null> | null, worseThanEarlier: { month: number, retention: number, baseline: number, z: number } | null }> }>
+
+/**
+ * Item-to-item co-purchase scores: cosine (default) or lift between products bought in the
+ * same basket (`basket`: a customer's purchases, or `'order'`), pairs in fewer than
+ * `minSupport` (2) baskets dropped, `maxNeighbours` (50) kept per item. Transactions need a
+ * `product`. `model` is the model file (JSON, no customer ids) for `recommendItems`.
+ */
+export declare function coPurchase(logs: Logs | TransactionRow[] | TransactionColumns, options?: { similarity?: 'cosine' | 'lift', basket?: 'customer' | 'order', minSupport?: number, maxNeighbours?: number }): { items: string[], itemBaskets: number[], nBaskets: number, pairs: Array<{ item: string, other: string, score: number, support: number }>, model: string }
+
+/** Async twin of `coPurchase`. */
+export declare function coPurchaseAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { similarity?: 'cosine' | 'lift', basket?: 'customer' | 'order', minSupport?: number, maxNeighbours?: number }): Promise<{ items: string[], itemBaskets: number[], nBaskets: number, pairs: Array<{ item: string, other: string, score: number, support: number }>, model: string }>
+
 /** Logs read from CSV files, with what the readers did per file. */
 export interface CsvLogs {
   /** The validated logs. */
@@ -818,34 +781,6 @@ export interface CsvPaths {
   feedback?: string
 }
 
-/** The scores of one live customer. Values a non-purchaser does not have are `null`. */
-export interface CustomerScore {
-  /** The cutoff scored at, epoch milliseconds. */
-  asOf: number
-  /** True when the customer made a purchase by the cutoff. */
-  purchaser: boolean
-  /** Behavioural segment (index of the nearest centroid). */
-  segment: number
-  /** Plain-language name of the segment. */
-  segmentName: string
-  /** RFM score such as `"545"` (purchasers only). */
-  rfmScore: string | null
-  /** RFM segment name (purchasers only). */
-  rfmSegment: string | null
-  /** Probability that the customer is still active (BG/NBD). */
-  pAlive: number | null
-  /** Expected purchases over the model's CLV horizon. */
-  expectedPurchases: number | null
-  /** Discounted customer lifetime value over the model's CLV horizon. */
-  clv: number | null
-  /** Churn probability over the model's churn horizon. */
-  churnProbability: number | null
-  /** Risk band of the churn probability. */
-  riskBand: 'low' | 'medium' | 'high' | null | null
-  /** Top churn drivers, largest |contribution| first (empty for non-purchasers). */
-  drivers: Array<Driver>
-}
-
 /**
  * One row per customer: `customerIds`, column `names` in order, and `columns` by name
  * (numbers as `Float64Array`, text as `string[]`).
@@ -861,6 +796,9 @@ export interface CustomerTable {
 
 /** Davies-Bouldin index (lower is better). */
 export declare function daviesBouldinScore(x: Numbers, nRows: number, nCols: number, labels: Numbers): number
+
+/** The default next-best-action rule table (`{ rules, fallbackAction }`), to copy and edit. */
+export declare function defaultRules(): { rules: Array<{ action: string, reason: string, segments: string[] | null, conditions: Array<{ field: string, op: '>=' | '>' | '<=' | '<', value: number }> }>, fallbackAction: string }
 
 /**
  * Validates logs and counts what they hold: customers, rows per log, duplicate
@@ -1123,14 +1061,6 @@ export interface FeedbackTable {
   topic?: Array<string>
 }
 
-/** The optional last argument of long async fits (typing only: read field by field). */
-export interface FitControl {
-  /** Stops the fit when aborted (before or while it runs). */
-  signal?: AbortSignal
-  /** Called on the main thread with the fit's progress, at most every 50 ms per stage. */
-  onProgress?: (progress: FitProgress) => void
-}
-
 /** Settings of a maximum-likelihood fit (all optional). */
 export interface FitOptions {
   /** L2 penalty on the natural-scale parameters (default 0). */
@@ -1143,16 +1073,6 @@ export interface FitOptions {
   initial?: Array<number>
   /** Time unit of recency and T: `days` (default), `weeks` or `months`. */
   unit?: string
-}
-
-/** Progress of a long fit, as passed to `onProgress`. */
-export interface FitProgress {
-  /** What is running (`"kmeans"`, `"gbt"`, `"segmenter: churn"`...). */
-  stage: string
-  /** Units done (iterations or stages). */
-  done: number
-  /** Units expected at most (a fit may stop earlier when it converges). */
-  total: number
 }
 
 /** How the optimiser ended. */
@@ -1170,6 +1090,22 @@ export interface FitSummary {
   /** Optimiser message. */
   message: string
 }
+
+/**
+ * Stages whose drop-off in one period (`period`: `'week'` by default, or `'day'`) rose
+ * significantly above the pooled previous `baselinePeriods` (7) periods: one-sided
+ * two-proportion z-test, flagged when `statistic >= zThreshold` (3), the rise is at least
+ * `minChange` (0.05) and there are `minSessions` (30) sessions in the period and baseline.
+ * Stage options as in `cartFunnel`. One object per flag.
+ *
+ * ```js
+ * funnelAnomalies(events, { period: 'day' }) // [{ stage: 'payment', period: '2024-03-08', ... }]
+ * ```
+ */
+export declare function funnelAnomalies(events: EventRow[] | EventColumns, options?: { stages?: Record<string, string | string[]> | Array<string | [string, string[]]>, cartStage?: number | string, period?: 'day' | 'week', baselinePeriods?: number, zThreshold?: number, minChange?: number, minSessions?: number, sessionGapSecs?: number, minGroup?: number }): Array<{ stage: string, nextStage: string, periodStart: number, period: string, dropOff: number, baseline: number, change: number, statistic: number, pValue: number, sessions: number, baselineSessions: number }>
+
+/** Async twin of `funnelAnomalies`. */
+export declare function funnelAnomaliesAsync(events: EventRow[] | EventColumns, options?: { stages?: Record<string, string | string[]> | Array<string | [string, string[]]>, cartStage?: number | string, period?: 'day' | 'week', baselinePeriods?: number, zThreshold?: number, minChange?: number, minSessions?: number, sessionGapSecs?: number, minGroup?: number }): Promise<Array<{ stage: string, nextStage: string, periodStart: number, period: string, dropOff: number, baseline: number, change: number, statistic: number, pValue: number, sessions: number, baselineSessions: number }>>
 
 /** Options of `GaussianMixture`. */
 export interface GaussianMixtureOptions {
@@ -1229,18 +1165,6 @@ export interface KMeansOptions {
   seed?: number
   /** `auto` (default), `lloyd` or `hamerly`. */
   algorithm?: string
-}
-
-/** The CLV summary of a live customer, in days. */
-export interface LiveSummary {
-  /** Repeat purchase occasions. */
-  x: number
-  /** First to last occasion (days). */
-  tX: number
-  /** First occasion to the cutoff (days). */
-  T: number
-  /** Mean value of the occasions after the first (0 without repeats). */
-  meanRepeatSpend: number
 }
 
 /**
@@ -1303,44 +1227,43 @@ export interface MiniBatchKMeansOptions {
   seed?: number
 }
 
-/** An order as kept by a `CustomerState` (time as epoch milliseconds). */
-export interface Order {
-  /** Epoch milliseconds (whole seconds). */
-  timestamp: number
-  /** Amount. */
-  amount: number
-  /** Number of items. */
-  quantity?: number
-  /** Whether the row was discounted. */
-  discount?: boolean
-  /** Order id. */
-  orderId?: string
-  /** Product category. */
-  category?: string
-  /** Sales channel. */
-  channel?: string
-}
+/**
+ * One next best action per customer: the first rule of the table whose conditions all hold
+ * (a missing fact makes a condition false), else the fallback. `facts` holds equal-length
+ * arrays (one entry per customer): `customerId` (optional, echoed back), `segment`, `clv`,
+ * `churnProbability`, `pAlive`, `satisfaction` (0..1), `cartValue`,
+ * `daysSinceCartAbandoned`, `tenureDays`, `orders`, `daysSinceLastOrder` (null = unknown).
+ * `options.rules` replaces the default table (see `defaultRules`; `rules` alone or
+ * `{ rules, fallbackAction }`).
+ */
+export declare function nextBestAction(facts: { customerId?: Array<string | number>, segment?: string[], clv?: Array<number | null>, churnProbability?: Array<number | null>, pAlive?: Array<number | null>, satisfaction?: Array<number | null>, cartValue?: Array<number | null>, daysSinceCartAbandoned?: Array<number | null>, tenureDays?: Array<number | null>, orders?: Array<number | null>, daysSinceLastOrder?: Array<number | null> }, options?: { rules?: object, fallbackAction?: string }): Array<{ customerId: string | null, action: string, rule: number | null, reason: string }>
+
+/** Async twin of `nextBestAction`. */
+export declare function nextBestActionAsync(facts: { customerId?: Array<string | number>, segment?: string[], clv?: Array<number | null>, churnProbability?: Array<number | null>, pAlive?: Array<number | null>, satisfaction?: Array<number | null>, cartValue?: Array<number | null>, daysSinceCartAbandoned?: Array<number | null>, tenureDays?: Array<number | null>, orders?: Array<number | null>, daysSinceLastOrder?: Array<number | null> }, options?: { rules?: object, fallbackAction?: string }): Promise<Array<{ customerId: string | null, action: string, rule: number | null, reason: string }>>
 
 /**
- * One order (or order line) of a live customer, as given to `CustomerState.add` and
- * `scoreCustomer`. Other properties (such as `customerId`) are ignored.
+ * The `n` (10) products bought by the most customers of each segment (`segments`: labels by
+ * customer); segments and items below `minGroup` (10) customers are left out.
  */
-export interface OrderRow {
-  /** When: a `Date`, epoch milliseconds, or text (`1997-01-01`, ISO date-time). */
-  timestamp: Date | number | string
-  /** Amount; negative for a return or refund, zero for a free item. */
-  amount: number
-  /** Number of items (finite, >= 0). */
-  quantity?: number
-  /** Whether the row was discounted. */
-  discount?: boolean
-  /** Order id: rows sharing it form one order; without it, rows sharing a timestamp do. */
-  orderId?: string | number
-  /** Product category (kept, not used by the live features yet). */
-  category?: string
-  /** Sales channel (kept, not used by the live features yet). */
-  channel?: string
-}
+export declare function popularBySegment(logs: Logs | TransactionRow[] | TransactionColumns, segments: Record<string, string> | string[], options?: { n?: number, minGroup?: number }): Array<{ segment: string, suppressed: boolean, customers: number | null, items: Array<{ item: string, customers: number, share: number }> | null }>
+
+/** Async twin of `popularBySegment`. */
+export declare function popularBySegmentAsync(logs: Logs | TransactionRow[] | TransactionColumns, segments: Record<string, string> | string[], options?: { n?: number, minGroup?: number }): Promise<Array<{ segment: string, suppressed: boolean, customers: number | null, items: Array<{ item: string, customers: number, share: number }> | null }>>
+
+/**
+ * Keyed pseudonyms of customer ids: HMAC-SHA256(key, id) in lower-case hex (64 characters,
+ * or the first `hexLen`, 8..64). The same key gives the same pseudonym in every run and
+ * binding (Python's `segcore.pseudonymise` included); without the key they cannot be
+ * recomputed from a list of ids.
+ *
+ * ```js
+ * pseudonymise(['c1', 'c2'], 'secret', 16) // two 16-character hex strings
+ * ```
+ */
+export declare function pseudonymise(ids: Array<string | number>, key: string | Buffer, hexLen?: number | undefined | null): Array<string>
+
+/** Async twin of `pseudonymise` (about a microsecond per id: use it for millions of ids). */
+export declare function pseudonymiseAsync(ids: Array<string | number>, key: string | Buffer, hexLen?: number | undefined | null): Promise<string[]>
 
 /** The per-customer purchase summary the CLV models take (same pass as the features). */
 export interface PurchaseSummary {
@@ -1381,6 +1304,22 @@ export interface ReadReport {
   /** Up to 10 skipped rows: `line` (1-based), `column`, `reason`. */
   examples: Array<SkippedRow>
 }
+
+/**
+ * Complementary products per customer (all, or `customers`): the `n` (10) items with the
+ * highest summed co-purchase score with what the customer bought, excluding what they
+ * already have. Co-purchase options as in `coPurchase`.
+ */
+export declare function recommend(logs: Logs | TransactionRow[] | TransactionColumns, options?: { customers?: Array<string | number>, n?: number, similarity?: 'cosine' | 'lift', basket?: 'customer' | 'order', minSupport?: number, maxNeighbours?: number }): Array<{ customerId: string, items: Array<{ item: string, score: number, support: number }> }>
+
+/** Async twin of `recommend`. */
+export declare function recommendAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { customers?: Array<string | number>, n?: number, similarity?: 'cosine' | 'lift', basket?: 'customer' | 'order', minSupport?: number, maxNeighbours?: number }): Promise<Array<{ customerId: string, items: Array<{ item: string, score: number, support: number }> }>>
+
+/**
+ * Complementary items for a set of owned items from a co-purchase model file (`model` of
+ * `coPurchase`): scores summed over the owned items, owned items excluded, best `n` first.
+ */
+export declare function recommendItems(model: string, owned: Array<string>, n?: number | undefined | null): Array<{ item: string, score: number, support: number }>
 
 /**
  * Quintile RFM scores (pandas `qcut` of ranks) and named segments. `table` is `standard`
@@ -1477,6 +1416,13 @@ export interface Snapshot {
   /** Integer customer key of each row. */
   customers?: Array<number>
 }
+
+/**
+ * Hides statistics of small groups (the core's rule): in each row whose `count` property
+ * (default `customers`) is below `k` (default 10), every number becomes `null` and
+ * `suppressed` is set to `true`. Returns new row objects.
+ */
+export declare function suppressSmall(rows: Array<Record<string, unknown>>, k?: number, count?: string): Array<Record<string, unknown>>
 
 /** Transactions as columns (all of the same length). */
 export interface TransactionColumns {

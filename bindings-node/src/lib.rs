@@ -8,6 +8,7 @@
 // napi registers exports only outside `cfg(test)`, so the unit-test build sees them as unused.
 #![cfg_attr(test, allow(dead_code))]
 
+mod analytics;
 mod churn;
 mod cluster;
 mod clv;

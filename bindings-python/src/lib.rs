@@ -72,5 +72,18 @@ fn _segcore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(csv::_read_csv, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::_cohorts, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::_funnel, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_cart_funnel, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_funnel_anomalies, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_abandoned_carts, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_channel_value, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_ab_test, m)?)?;
+    m.add_class::<analytics::PyCoPurchase>()?;
+    m.add_function(wrap_pyfunction!(analytics::_co_purchase, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_popular_by_segment, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_default_rules, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_next_best_action, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_logs_facts, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_pseudonymise, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::_suppressed, m)?)?;
     Ok(())
 }

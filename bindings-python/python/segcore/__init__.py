@@ -34,6 +34,22 @@ from ._logs import logs, read_events, read_feedback, read_transactions
 from ._features import features
 from . import analytics, datasets
 from .analytics import cohorts, funnel
+from .analytics import (
+    ab_test,
+    abandoned_carts,
+    cart_funnel,
+    channel_value,
+    co_purchase,
+    cohort_retention,
+    experiment_by_segment,
+    funnel_anomalies,
+    funnel_loops,
+    next_best_action,
+    popular_by_segment,
+    pseudonymise,
+    recommend,
+    suppress_small,
+)
 from ._base import NotFittedError, load, loads
 from .cluster import (
     GaussianMixture,
@@ -63,6 +79,20 @@ __all__ = [
     "analytics",
     "cohorts",
     "funnel",
+    "cart_funnel",
+    "funnel_anomalies",
+    "funnel_loops",
+    "abandoned_carts",
+    "cohort_retention",
+    "channel_value",
+    "ab_test",
+    "experiment_by_segment",
+    "co_purchase",
+    "recommend",
+    "popular_by_segment",
+    "next_best_action",
+    "pseudonymise",
+    "suppress_small",
     "logs",
     "read_transactions",
     "read_events",

@@ -421,6 +421,45 @@ impl CoPurchase {
         }
         Ok(self.recommend(&owned, n))
     }
+
+    /// Complementary items for many customers of `tx` at once (by customer code), each
+    /// excluding what that customer already bought; one pass over `tx`, results in the order of
+    /// `customers`.
+    ///
+    /// ```
+    /// # use segcore::analytics::recommend::CoPurchase;
+    /// # let tx = segcore::data::Transactions::builder(vec![1_i64, 1, 2], vec![0_i64; 3], vec![1.0; 3]).product(vec!["a", "b", "a"]).build().unwrap();
+    /// let m = CoPurchase::params().min_support(1).fit(&tx).unwrap();
+    /// let r = m.recommend_for_customers(&tx, &[1, 0], 3).unwrap();
+    /// assert_eq!(r[0][0].item, "b");
+    /// assert!(r[1].is_empty()); // customer 1 owns both items
+    /// ```
+    pub fn recommend_for_customers(
+        &self,
+        tx: &Transactions,
+        customers: &[u32],
+        n: usize,
+    ) -> Result<Vec<Vec<ItemScore>>> {
+        let prod = products(tx)?;
+        let n_cust = tx.customers().len();
+        if let Some(&c) = customers.iter().find(|&&c| c as usize >= n_cust) {
+            return Err(SegError::param(
+                "customer",
+                format!("code {c} is out of range"),
+            ));
+        }
+        let items = customer_items(tx, prod);
+        Ok(customers
+            .iter()
+            .map(|&c| {
+                let owned: Vec<&str> = items[c as usize]
+                    .iter()
+                    .filter_map(|&p| prod.levels.get(p as usize).map(String::as_str))
+                    .collect();
+                self.recommend(&owned, n)
+            })
+            .collect())
+    }
 }
 
 /// An item's popularity in a segment.
