@@ -49,6 +49,63 @@ macro_rules! mle_setters {
     };
 }
 
+/// Generates what every fitted model has besides its formulas: its [`ModelKind`](crate::model::ModelKind),
+/// `params()`, `from_params` (every parameter finite and > 0; `$bad` is a doc example that
+/// fails) and `from_fit`, the model of an optimiser result. `$unit` names the time-unit
+/// field of the continuous-time models.
+macro_rules! fitted_model {
+    ($model:ident, $params:ident, [$($p:ident),+], $bad:literal $(, $unit:ident)?) => {
+        impl crate::model::ModelKind for $model {
+            const KIND: &'static str = stringify!($model);
+            $(fn time_unit(&self) -> Option<String> {
+                Some(self.$unit.to_string())
+            })?
+        }
+
+        impl $model {
+            #[doc = concat!("A builder with default settings.\n\n```\nlet p = segcore::clv::",
+                stringify!($model), "::params();\nassert_eq!((p.settings.max_iter, p.initial), (500, None));\n```")]
+            pub fn params() -> $params {
+                $params::default()
+            }
+
+            #[doc = concat!("A model with given parameters (all finite and > 0).\n\n```\n",
+                "# use segcore::data::TimeUnit;\nassert!(segcore::clv::", stringify!($model),
+                "::from_params(", $bad, ").is_err());\n```")]
+            pub fn from_params($($p: f64),+ $(, $unit: crate::data::TimeUnit)?) -> Result<Self> {
+                super::beta_geo::check_positive(&[$(stringify!($p)),+], &[$($p),+])?;
+                Ok($model {
+                    $($p,)+
+                    $($unit,)?
+                    log_likelihood: 0.0,
+                    standard_errors: None,
+                    report: super::beta_geo::unfitted_report(),
+                })
+            }
+
+            /// The model at the optimum of a fit.
+            pub(crate) fn from_fit(
+                fit: super::optim::MleFit
+                $(, $unit: crate::data::TimeUnit)?
+            ) -> Result<Self> {
+                let &[$($p),+] = fit.params.as_slice() else {
+                    return Err(SegError::Numerical {
+                        context: concat!(stringify!($model), " fit").into(),
+                        reason: format!("{} parameters from the optimiser", fit.params.len()),
+                    });
+                };
+                Ok($model {
+                    $($p,)+
+                    $($unit,)?
+                    log_likelihood: fit.log_likelihood,
+                    standard_errors: fit.standard_errors,
+                    report: fit.report,
+                })
+            }
+        }
+    };
+}
+
 pub mod beta_geo;
 pub mod beta_geo_beta_binom;
 pub mod from_logs;
