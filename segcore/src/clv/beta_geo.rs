@@ -24,21 +24,16 @@ use super::transaction::{TransactionModel, check_time, finite, posterior_mean_wa
 use crate::data::TimeUnit;
 use crate::{Result, SegError};
 
-/// Builder for a BG/NBD fit.
-///
-/// ```
-/// let p = segcore::clv::BetaGeo::params().l2(0.001).max_iter(200).tol(1e-8);
-/// assert_eq!(p.settings.max_iter, 200);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct BetaGeoParams {
-    /// Optimiser settings (penalty, iterations, tolerance).
-    pub settings: OptimSettings,
-    /// Starting values `[r, alpha, a, b]`; default `[1, mean(T)/max(mean(x), 0.1)... , 1, 1]`.
-    pub initial: Option<[f64; 4]>,
+mle_params! {
+    /// Builder for a BG/NBD fit.
+    ///
+    /// ```
+    /// let p = segcore::clv::BetaGeo::params().l2(0.001).max_iter(200).tol(1e-8);
+    /// assert_eq!(p.settings.max_iter, 200);
+    /// ```
+    BetaGeoParams for BetaGeo, 4, "[0.5, 5.0, 1.0, 2.0]",
+    initial: " Starting values `[r, alpha, a, b]`; default `[1, mean(T)/max(mean(x), 0.1)... , 1, 1]`."
 }
-
-mle_setters!(BetaGeoParams, BetaGeo, 4, "[0.5, 5.0, 1.0, 2.0]");
 
 impl BetaGeoParams {
     /// Fits the model by maximum likelihood on the compressed summary.

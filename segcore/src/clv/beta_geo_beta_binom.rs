@@ -15,32 +15,22 @@
 use serde::{Deserialize, Serialize};
 
 use super::beta_geo::check_nonempty;
-use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_stats};
+use super::optim::{FitReport, LogLikStats, fit_mle, sum_stats};
 use super::special::{digamma, ln_beta, ln_gamma, log_sum_exp};
 use super::summary::{SummaryBatch, WeightedSummary};
 use super::transaction::map_rfm;
 use crate::{Result, SegError};
 
-/// Builder for a BG/BB fit.
-///
-/// ```
-/// let p = segcore::clv::BetaGeoBetaBinom::params().tol(1e-7);
-/// assert_eq!(p.settings.tol, 1e-7);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct BetaGeoBetaBinomParams {
-    /// Optimiser settings.
-    pub settings: OptimSettings,
-    /// Starting values `[alpha, beta, gamma, delta]`.
-    pub initial: Option<[f64; 4]>,
+mle_params! {
+    /// Builder for a BG/BB fit.
+    ///
+    /// ```
+    /// let p = segcore::clv::BetaGeoBetaBinom::params().tol(1e-7);
+    /// assert_eq!(p.settings.tol, 1e-7);
+    /// ```
+    BetaGeoBetaBinomParams for BetaGeoBetaBinom, 4, "[1.0, 1.0, 1.0, 1.0]",
+    initial: " Starting values `[alpha, beta, gamma, delta]`."
 }
-
-mle_setters!(
-    BetaGeoBetaBinomParams,
-    BetaGeoBetaBinom,
-    4,
-    "[1.0, 1.0, 1.0, 1.0]"
-);
 
 fn check_discrete(data: &WeightedSummary) -> Result<()> {
     for i in 0..data.len() {

@@ -17,26 +17,21 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_ranges};
+use super::optim::{FitReport, LogLikStats, fit_mle, sum_ranges};
 use super::special::{digamma, ln_gamma};
 use super::summary::RfmSummary;
 use crate::{Result, SegError};
 
-/// Builder for a Gamma-Gamma fit.
-///
-/// ```
-/// let p = segcore::clv::GammaGamma::params().l2(0.0);
-/// assert_eq!(p.settings.l2, 0.0);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct GammaGammaParams {
-    /// Optimiser settings.
-    pub settings: OptimSettings,
-    /// Starting values `[p, q, gamma]`.
-    pub initial: Option<[f64; 3]>,
+mle_params! {
+    /// Builder for a Gamma-Gamma fit.
+    ///
+    /// ```
+    /// let p = segcore::clv::GammaGamma::params().l2(0.0);
+    /// assert_eq!(p.settings.l2, 0.0);
+    /// ```
+    GammaGammaParams for GammaGamma, 3, "[1.0, 1.0, 1.0]",
+    initial: " Starting values `[p, q, gamma]`."
 }
-
-mle_setters!(GammaGammaParams, GammaGamma, 3, "[1.0, 1.0, 1.0]");
 
 /// Checks spend columns: equal lengths, `x > 0` finite, `m > 0` finite.
 fn validate_spend(frequency: &[f64], monetary: &[f64]) -> Result<()> {

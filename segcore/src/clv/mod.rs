@@ -14,9 +14,22 @@
 //! assert!(p.iter().all(|v| (0.0..=1.0).contains(v)));
 //! ```
 
-/// Generates the builder setters shared by the maximum-likelihood models.
-macro_rules! mle_setters {
-    ($params:ident, $model:ident, $n:literal, $example:literal) => {
+/// Generates the builder of a maximum-likelihood model: the struct (optimiser settings and
+/// optional starting values, `$initial` documenting them) and its chained setters.
+macro_rules! mle_params {
+    (
+        $(#[doc = $doc:literal])*
+        $params:ident for $model:ident, $n:literal, $example:literal, initial: $initial:literal
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct $params {
+            /// Optimiser settings (penalty, iterations, tolerance).
+            pub settings: super::optim::OptimSettings,
+            #[doc = $initial]
+            pub initial: Option<[f64; $n]>,
+        }
+
         impl $params {
             #[doc = concat!("Sets the L2 penalty on the natural-scale parameters.\n\n```\nlet p = segcore::clv::",
                 stringify!($model), "::params().l2(0.5);\nassert_eq!(p.settings.l2, 0.5);\n```")]

@@ -16,33 +16,23 @@ use serde::{Deserialize, Serialize};
 use super::beta_geo::{
     bg_conditional_path, bg_expected_purchases, check_nonempty, default_rate_init, ln_odds_inactive,
 };
-use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_stats};
+use super::optim::{FitReport, LogLikStats, fit_mle, sum_stats};
 use super::special::{digamma, ln_beta, ln_gamma, log_add_exp, log_sum_exp};
 use super::summary::{RfmSummary, SummaryBatch, WeightedSummary};
 use super::transaction::{TransactionModel, check_time, finite, posterior_mean_wait};
 use crate::data::TimeUnit;
 use crate::{Result, SegError};
 
-/// Builder for an MBG/NBD fit.
-///
-/// ```
-/// let p = segcore::clv::ModifiedBetaGeo::params().l2(0.001).max_iter(200).tol(1e-8);
-/// assert_eq!(p.settings.max_iter, 200);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ModifiedBetaGeoParams {
-    /// Optimiser settings (penalty, iterations, tolerance).
-    pub settings: OptimSettings,
-    /// Starting values `[r, alpha, a, b]`; default `[1, mean(T)/max(mean(x), 0.1)... , 1, 1]`.
-    pub initial: Option<[f64; 4]>,
+mle_params! {
+    /// Builder for an MBG/NBD fit.
+    ///
+    /// ```
+    /// let p = segcore::clv::ModifiedBetaGeo::params().l2(0.001).max_iter(200).tol(1e-8);
+    /// assert_eq!(p.settings.max_iter, 200);
+    /// ```
+    ModifiedBetaGeoParams for ModifiedBetaGeo, 4, "[0.5, 5.0, 1.0, 2.0]",
+    initial: " Starting values `[r, alpha, a, b]`; default `[1, mean(T)/max(mean(x), 0.1)... , 1, 1]`."
 }
-
-mle_setters!(
-    ModifiedBetaGeoParams,
-    ModifiedBetaGeo,
-    4,
-    "[0.5, 5.0, 1.0, 2.0]"
-);
 
 impl ModifiedBetaGeoParams {
     /// Fits the model by maximum likelihood on the compressed summary.

@@ -13,9 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::beta_geo::{WARM_START_ROWS, check_nonempty, default_rate_init, start_point};
-use super::optim::{
-    FitReport, LogLikStats, OptimSettings, TimeTable, fit_mle_from, sum_ranges, sum_stats,
-};
+use super::optim::{FitReport, LogLikStats, TimeTable, fit_mle_from, sum_ranges, sum_stats};
 use super::special::{
     A1Series, digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp, log_sum_exp,
 };
@@ -24,21 +22,16 @@ use super::transaction::{TransactionModel, check_time, finite, posterior_mean_wa
 use crate::data::TimeUnit;
 use crate::{Result, SegError};
 
-/// Builder for a Pareto/NBD fit.
-///
-/// ```
-/// let p = segcore::clv::ParetoNbd::params().max_iter(300);
-/// assert_eq!(p.settings.max_iter, 300);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ParetoNbdParams {
-    /// Optimiser settings.
-    pub settings: OptimSettings,
-    /// Starting values `[r, alpha, s, beta]`.
-    pub initial: Option<[f64; 4]>,
+mle_params! {
+    /// Builder for a Pareto/NBD fit.
+    ///
+    /// ```
+    /// let p = segcore::clv::ParetoNbd::params().max_iter(300);
+    /// assert_eq!(p.settings.max_iter, 300);
+    /// ```
+    ParetoNbdParams for ParetoNbd, 4, "[0.5, 10.0, 0.5, 10.0]",
+    initial: " Starting values `[r, alpha, s, beta]`."
 }
-
-mle_setters!(ParetoNbdParams, ParetoNbd, 4, "[0.5, 10.0, 0.5, 10.0]");
 
 impl ParetoNbdParams {
     /// Fits the model by maximum likelihood on the compressed summary.
