@@ -167,6 +167,11 @@ macro_rules! model_class {
             fn model(&self) -> Result<std::sync::Arc<$core>> {
                 fitted(&self.fitted, $kind)
             }
+
+            /// The async task of a fit that stores its model here and resolves with `this`.
+            fn fit_job(&self, this: &Object, work: Work<$core>) -> Result<AsyncTask<FitJob<$core>>> {
+                Ok(AsyncTask::new(FitJob::new(work, self.fitted.clone(), this)?))
+            }
         }
 
         #[napi]
@@ -276,7 +281,7 @@ macro_rules! transaction_model {
                         let n = f.len();
                         p.fit(&RfmSummary::new(f, r, t, vec![0.0; n], unit)?)
                     });
-                    Ok(AsyncTask::new(FitJob::new(work, self.fitted.clone(), &this.object)?))
+                    self.fit_job(&this.object, work)
                 }
             }
             mid {
@@ -434,11 +439,7 @@ model_class! {
             let p = self.params.clone();
             let (f, m) = (values(frequency), values(monetary));
             let work: Work<core::GammaGamma> = Box::new(move || p.fit_spend(&f, &m));
-            Ok(AsyncTask::new(FitJob::new(
-                work,
-                self.fitted.clone(),
-                &this.object,
-            )?))
+            self.fit_job(&this.object, work)
         }
     }
     mid {
@@ -520,11 +521,7 @@ model_class! {
             let (f, r, n) = (values(frequency), values(recency), values(n_periods));
             let w = weights(weights_, f.len());
             let work: Work<Bgbb> = Box::new(move || p.fit_columns(&f, &r, &n, &w));
-            Ok(AsyncTask::new(FitJob::new(
-                work,
-                self.fitted.clone(),
-                &this.object,
-            )?))
+            self.fit_job(&this.object, work)
         }
     }
     mid {

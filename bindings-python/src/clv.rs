@@ -49,6 +49,21 @@ fn params_dict<'py>(py: Python<'py>, items: &[(&str, f64)]) -> PyResult<Bound<'p
     Ok(d)
 }
 
+/// Converts three per-customer columns and applies `f` to them without the GIL.
+fn per_customer<'py, F>(
+    py: Python<'py>,
+    a: &Bound<'py, PyAny>,
+    b: &Bound<'py, PyAny>,
+    c: &Bound<'py, PyAny>,
+    f: F,
+) -> PyResult<Bound<'py, PyArray1<f64>>>
+where
+    F: FnOnce(&[f64], &[f64], &[f64]) -> segcore::Result<Vec<f64>> + Send,
+{
+    let (a, b, c) = (vec_f64(a)?, vec_f64(b)?, vec_f64(c)?);
+    Ok(arr(py, py.detach(|| f(&a, &b, &c)).py()?))
+}
+
 fn arr(py: Python<'_>, v: Vec<f64>) -> Bound<'_, PyArray1<f64>> {
     PyArray1::from_vec(py, v)
 }
@@ -210,12 +225,10 @@ macro_rules! transaction_model {
                     recency: &Bound<'py, PyAny>,
                     big_t: &Bound<'py, PyAny>,
                 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-                    let (x, tx, tt) = (vec_f64(frequency)?, vec_f64(recency)?, vec_f64(big_t)?);
                     let m = &self.inner;
-                    let v = py
-                        .detach(|| m.conditional_expected_purchases(t, &x, &tx, &tt))
-                        .py()?;
-                    Ok(arr(py, v))
+                    per_customer(py, frequency, recency, big_t, |x, tx, tt| {
+                        m.conditional_expected_purchases(t, x, tx, tt)
+                    })
                 }
 
                 /// Probability that each customer is still alive.
@@ -226,9 +239,8 @@ macro_rules! transaction_model {
                     recency: &Bound<'py, PyAny>,
                     big_t: &Bound<'py, PyAny>,
                 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-                    let (x, tx, tt) = (vec_f64(frequency)?, vec_f64(recency)?, vec_f64(big_t)?);
                     let m = &self.inner;
-                    Ok(arr(py, py.detach(|| m.p_alive(&x, &tx, &tt)).py()?))
+                    per_customer(py, frequency, recency, big_t, |x, tx, tt| m.p_alive(x, tx, tt))
                 }
 
                 /// P(N(t) = n) for a new customer, for each `t`.
@@ -254,13 +266,10 @@ macro_rules! transaction_model {
                     recency: &Bound<'py, PyAny>,
                     big_t: &Bound<'py, PyAny>,
                 ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-                    let (x, tx, tt) = (vec_f64(frequency)?, vec_f64(recency)?, vec_f64(big_t)?);
                     let m = &self.inner;
-                    Ok(arr(
-                        py,
-                        py.detach(|| m.expected_time_to_next_purchase(&x, &tx, &tt))
-                            .py()?,
-                    ))
+                    per_customer(py, frequency, recency, big_t, |x, tx, tt| {
+                        m.expected_time_to_next_purchase(x, tx, tt)
+                    })
                 }
 
                 /// Discounted customer lifetime value with a Gamma-Gamma spend model. With the
@@ -446,13 +455,10 @@ model_class! {
         ) -> PyResult<Bound<'py, PyArray1<f64>>> {
             let m = u32::try_from(m_periods)
                 .map_err(|_| param_error("m_periods", "must be an integer >= 0"))?;
-            let (x, tx, n) = (vec_f64(frequency)?, vec_f64(recency)?, vec_f64(n_periods)?);
             let g = &self.inner;
-            Ok(arr(
-                py,
-                py.detach(|| g.conditional_expected_purchases(m, &x, &tx, &n))
-                    .py()?,
-            ))
+            per_customer(py, frequency, recency, n_periods, |x, tx, n| {
+                g.conditional_expected_purchases(m, x, tx, n)
+            })
         }
 
         /// Probability of being alive `m_periods` after the observation period.
@@ -467,9 +473,10 @@ model_class! {
         ) -> PyResult<Bound<'py, PyArray1<f64>>> {
             let m = u32::try_from(m_periods)
                 .map_err(|_| param_error("m_periods", "must be an integer >= 0"))?;
-            let (x, tx, n) = (vec_f64(frequency)?, vec_f64(recency)?, vec_f64(n_periods)?);
             let g = &self.inner;
-            Ok(arr(py, py.detach(|| g.p_alive(&x, &tx, &n, m)).py()?))
+            per_customer(py, frequency, recency, n_periods, |x, tx, n| {
+                g.p_alive(x, tx, n, m)
+            })
         }
 
         /// Expected purchases of a new customer in the first `n` opportunities, for each `n`.
