@@ -134,6 +134,9 @@ use crate::model::parse_json;
 /// from `FitOptions`), `isFitted`, `fitSummary` and the model-file methods, around the
 /// class's own methods in `head` (factories and fits), `mid` (parameter getters) and `tail`
 /// (predictions), in that order. `unit` adds the time-unit field of continuous-time models.
+///
+/// Docs inside an invocation are written `#[doc = " ..."]`: a `///` comment passed on by a
+/// macro becomes a raw string, which napi would copy into index.d.ts as `r" ...`.
 macro_rules! model_class {
     (
         $(#[doc = $doc:literal])*
@@ -255,15 +258,15 @@ macro_rules! transaction_model {
                 " Reads a model file written by any segcore binding."
             ),
             head {
-                /// A model with given parameters (no fit).
+                #[doc = " A model with given parameters (no fit)."]
                 #[napi(factory, ts_args_type = $ts_params)]
                 pub fn from_params($($p: f64),+, unit: Option<String>) -> Result<Self> {
                     let unit = match unit { None => TimeUnit::Days, Some(u) => run(|| TimeUnit::parse(&u))? };
                     Ok(Self::wrap(run(|| core::$core::from_params($($p),+, unit))?))
                 }
 
-                /// Fits by maximum likelihood on per-customer `frequency` (repeat purchases),
-                /// `recency` and `T` (in the model unit); returns `this`.
+                #[doc = " Fits by maximum likelihood on per-customer `frequency` (repeat purchases),"]
+                #[doc = " `recency` and `T` (in the model unit); returns `this`."]
                 #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers", ts_return_type = "this")]
                 pub fn fit<'e>(&self, this: This<'e>, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Object<'e>> {
                     let (p, unit) = (self.params.clone(), self.unit);
@@ -272,7 +275,7 @@ macro_rules! transaction_model {
                     Ok(this.object)
                 }
 
-                /// Async twin of `fit` (libuv pool); resolves with `this`.
+                #[doc = " Async twin of `fit` (libuv pool); resolves with `this`."]
                 #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers", ts_return_type = "Promise<this>")]
                 pub fn fit_async(&self, this: This, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<AsyncTask<FitJob<core::$core>>> {
                     let (p, unit) = (self.params.clone(), self.unit);
@@ -285,21 +288,21 @@ macro_rules! transaction_model {
                 }
             }
             mid {
-                /// Fitted parameters by name.
+                #[doc = " Fitted parameters by name."]
                 #[napi(getter, ts_return_type = "Record<string, number>")]
                 pub fn params(&self) -> Result<std::collections::HashMap<String, f64>> {
                     let m = self.model()?;
                     Ok(params_map(&[$((stringify!($p), m.$p)),+]))
                 }
 
-                /// Time unit of the fit.
+                #[doc = " Time unit of the fit."]
                 #[napi(getter)]
                 pub fn unit(&self) -> Result<String> {
                     Ok(self.model()?.unit.to_string())
                 }
             }
             tail {
-                /// Probability that each customer is still alive.
+                #[doc = " Probability that each customer is still alive."]
                 #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers")]
                 pub fn p_alive(&self, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Float64Array> {
                     let m = self.model()?;
@@ -307,7 +310,7 @@ macro_rules! transaction_model {
                     Ok(Float64Array::new(run(|| m.p_alive(&f, &r, &t))?))
                 }
 
-                /// Expected purchases of each customer in the next `t` time units.
+                #[doc = " Expected purchases of each customer in the next `t` time units."]
                 #[napi(ts_args_type = "t: number, frequency: Numbers, recency: Numbers, T: Numbers")]
                 pub fn conditional_expected_purchases(&self, t: f64, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Float64Array> {
                     let m = self.model()?;
@@ -315,7 +318,7 @@ macro_rules! transaction_model {
                     Ok(Float64Array::new(run(|| m.conditional_expected_purchases(t, &f, &r, &tt))?))
                 }
 
-                /// Expected repeat purchases of a new customer in `(0, t]`, for each `t`.
+                #[doc = " Expected repeat purchases of a new customer in `(0, t]`, for each `t`."]
                 #[napi]
                 pub fn expected_purchases(&self, t: Numbers) -> Result<Float64Array> {
                     let m = self.model()?;
@@ -323,7 +326,7 @@ macro_rules! transaction_model {
                     Ok(Float64Array::new(run(|| m.expected_purchases(&t))?))
                 }
 
-                /// Probability of exactly `n` purchases in `(0, t]`, for each `t`.
+                #[doc = " Probability of exactly `n` purchases in `(0, t]`, for each `t`."]
                 #[napi]
                 pub fn probability_of_n_purchases(&self, t: Numbers, n: u32) -> Result<Float64Array> {
                     let m = self.model()?;
@@ -331,7 +334,7 @@ macro_rules! transaction_model {
                     Ok(Float64Array::new(run(|| m.probability_of_n_purchases(&t, n))?))
                 }
 
-                /// Discounted lifetime value of each customer, with spend from a fitted GammaGamma.
+                #[doc = " Discounted lifetime value of each customer, with spend from a fitted GammaGamma."]
                 #[napi(ts_args_type = "gammaGamma: GammaGamma, frequency: Numbers, recency: Numbers, T: Numbers, monetary: Numbers, options?: ClvOptions")]
                 pub fn customer_lifetime_value(
                     &self,
@@ -396,17 +399,17 @@ transaction_model!(
 );
 
 model_class! {
-    /// Gamma-Gamma spend model (Fader, Hardie and Lee 2005): expected mean spend per customer.
-    ///
-    /// ```js
-    /// const gg = new GammaGamma().fit(frequency, monetary)  // repeat buyers only
-    /// gg.conditionalExpectedAverageProfit(frequency, monetary)
-    /// ```
+    #[doc = " Gamma-Gamma spend model (Fader, Hardie and Lee 2005): expected mean spend per customer."]
+    #[doc = ""]
+    #[doc = " ```js"]
+    #[doc = " const gg = new GammaGamma().fit(frequency, monetary)  // repeat buyers only"]
+    #[doc = " gg.conditionalExpectedAverageProfit(frequency, monetary)"]
+    #[doc = " ```"]
     GammaGamma(core::GammaGamma, core::GammaGammaParams, "GammaGamma"),
     new: " A new, unfitted model (`unit` is ignored: spend has no time unit).",
     json: (" The model file (JSON text).", " Reads a model file."),
     head {
-        /// A model with given parameters.
+        #[doc = " A model with given parameters."]
         #[napi(factory)]
         pub fn from_params(p: f64, q: f64, gamma: f64) -> Result<Self> {
             Ok(Self::wrap(run(|| {
@@ -414,7 +417,7 @@ model_class! {
             })?))
         }
 
-        /// Fits on repeat buyers' `frequency` (> 0) and mean repeat spend `monetary`; returns `this`.
+        #[doc = " Fits on repeat buyers' `frequency` (> 0) and mean repeat spend `monetary`; returns `this`."]
         #[napi(ts_return_type = "this")]
         pub fn fit<'e>(
             &self,
@@ -428,7 +431,7 @@ model_class! {
             Ok(this.object)
         }
 
-        /// Async twin of `fit`; resolves with `this`.
+        #[doc = " Async twin of `fit`; resolves with `this`."]
         #[napi(ts_return_type = "Promise<this>")]
         pub fn fit_async(
             &self,
@@ -443,7 +446,7 @@ model_class! {
         }
     }
     mid {
-        /// Fitted parameters `{ p, q, gamma }`.
+        #[doc = " Fitted parameters `{ p, q, gamma }`."]
         #[napi(getter, ts_return_type = "Record<string, number>")]
         pub fn params(&self) -> Result<std::collections::HashMap<String, f64>> {
             let m = self.model()?;
@@ -451,7 +454,7 @@ model_class! {
         }
     }
     tail {
-        /// Expected mean spend of each customer.
+        #[doc = " Expected mean spend of each customer."]
         #[napi]
         pub fn conditional_expected_average_profit(
             &self,
@@ -465,7 +468,7 @@ model_class! {
             })?))
         }
 
-        /// Mean spend of the population.
+        #[doc = " Mean spend of the population."]
         #[napi]
         pub fn population_mean_spend(&self) -> Result<f64> {
             let m = self.model()?;
@@ -475,14 +478,14 @@ model_class! {
 }
 
 model_class! {
-    /// BG/BB (Fader, Hardie and Shang 2010): discrete-time purchase opportunities (e.g. yearly
-    /// donations). Data are whole numbers: `frequency` x, `recency` t_x, `nPeriods` n, with
-    /// optional `weights` (counts of identical rows).
+    #[doc = " BG/BB (Fader, Hardie and Shang 2010): discrete-time purchase opportunities (e.g. yearly"]
+    #[doc = " donations). Data are whole numbers: `frequency` x, `recency` t_x, `nPeriods` n, with"]
+    #[doc = " optional `weights` (counts of identical rows)."]
     BetaGeoBetaBinom(Bgbb, core::BetaGeoBetaBinomParams, "BetaGeoBetaBinom"),
     new: " A new, unfitted model.",
     json: (" The model file (JSON text).", " Reads a model file."),
     head {
-        /// A model with given parameters.
+        #[doc = " A model with given parameters."]
         #[napi(factory)]
         pub fn from_params(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self> {
             Ok(Self::wrap(run(|| {
@@ -490,7 +493,7 @@ model_class! {
             })?))
         }
 
-        /// Fits; returns `this`.
+        #[doc = " Fits; returns `this`."]
         #[napi(ts_return_type = "this")]
         pub fn fit<'e>(
             &self,
@@ -507,7 +510,7 @@ model_class! {
             Ok(this.object)
         }
 
-        /// Async twin of `fit`; resolves with `this`.
+        #[doc = " Async twin of `fit`; resolves with `this`."]
         #[napi(ts_return_type = "Promise<this>")]
         pub fn fit_async(
             &self,
@@ -525,7 +528,7 @@ model_class! {
         }
     }
     mid {
-        /// Fitted parameters `{ alpha, beta, gamma, delta }`.
+        #[doc = " Fitted parameters `{ alpha, beta, gamma, delta }`."]
         #[napi(getter, ts_return_type = "Record<string, number>")]
         pub fn params(&self) -> Result<std::collections::HashMap<String, f64>> {
             let m = self.model()?;
@@ -538,7 +541,7 @@ model_class! {
         }
     }
     tail {
-        /// Probability of being alive at period `n + mPeriods`.
+        #[doc = " Probability of being alive at period `n + mPeriods`."]
         #[napi]
         pub fn p_alive(
             &self,
@@ -554,7 +557,7 @@ model_class! {
             })?))
         }
 
-        /// Expected purchases in the next `mPeriods` periods.
+        #[doc = " Expected purchases in the next `mPeriods` periods."]
         #[napi]
         pub fn conditional_expected_purchases(
             &self,
@@ -570,7 +573,7 @@ model_class! {
             })?))
         }
 
-        /// Expected purchases of a new customer in the first `n` periods, for each `n`.
+        #[doc = " Expected purchases of a new customer in the first `n` periods, for each `n`."]
         #[napi]
         pub fn expected_purchases(&self, n: Vec<u32>) -> Result<Float64Array> {
             let m = self.model()?;
