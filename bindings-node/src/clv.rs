@@ -119,81 +119,92 @@ fn rfm(f: Numbers, r: Numbers, t: Numbers, unit: TimeUnit) -> segcore::Result<Rf
     RfmSummary::new(f, values(r), values(t), vec![0.0; n], unit)
 }
 
+/// Named parameter values as a JS record.
+fn params_map(items: &[(&str, f64)]) -> std::collections::HashMap<String, f64> {
+    items.iter().map(|&(k, v)| (k.to_string(), v)).collect()
+}
+
 fn model_json<M: model::ModelKind>(m: &M) -> Result<String> {
     run(|| model::to_json(m))
 }
 
 use crate::model::parse_json;
 
-macro_rules! transaction_model {
+/// A napi class wrapping a fitted core model: the struct, its constructor (fit settings
+/// from `FitOptions`), `isFitted`, `fitSummary` and the model-file methods, around the
+/// class's own methods in `head` (factories and fits), `mid` (parameter getters) and `tail`
+/// (predictions), in that order. `unit` adds the time-unit field of continuous-time models.
+///
+/// Docs inside an invocation are written `#[doc = " ..."]`: a `///` comment passed on by a
+/// macro becomes a raw string, which napi would copy into index.d.ts as `r" ...`.
+macro_rules! model_class {
     (
         $(#[doc = $doc:literal])*
-        $js:ident, $core:ident, $params:ident, $kind:literal, [$($p:ident),+], $ts_params:literal
+        $js:ident($core:ty, $params:ty, $kind:literal $(, $unit:ident)?),
+        new: $new_doc:literal,
+        json: ($to_doc:literal, $from_doc:literal),
+        head { $($head:tt)* }
+        mid { $($mid:tt)* }
+        tail { $($tail:tt)* }
     ) => {
         $(#[doc = $doc])*
         #[napi]
         pub struct $js {
-            params: core::$params,
-            unit: TimeUnit,
-            fitted: Slot<core::$core>,
+            params: $params,
+            $($unit: TimeUnit,)?
+            fitted: Slot<$core>,
         }
 
         impl $js {
-            pub(crate) fn wrap(m: core::$core) -> $js {
-                let unit = m.unit;
+            pub(crate) fn wrap(m: $core) -> $js {
+                $(let $unit = m.$unit;)?
                 let s = slot();
                 store(&s, m);
-                $js { params: Default::default(), unit, fitted: s }
+                $js {
+                    params: Default::default(),
+                    $($unit,)?
+                    fitted: s,
+                }
             }
 
-            fn model(&self) -> Result<std::sync::Arc<core::$core>> {
+            fn model(&self) -> Result<std::sync::Arc<$core>> {
                 fitted(&self.fitted, $kind)
+            }
+
+            /// The async task of a fit that stores its model here and resolves with `this`.
+            fn fit_job(&self, this: &Object, work: Work<$core>) -> Result<AsyncTask<FitJob<$core>>> {
+                Ok(AsyncTask::new(FitJob::new(work, self.fitted.clone(), this)?))
             }
         }
 
         #[napi]
         #[allow(non_snake_case)]
         impl $js {
-            /// A new, unfitted model with optional fit settings.
+            #[doc = $new_doc]
             #[napi(constructor)]
             pub fn new(options: Option<FitOptions>) -> Result<Self> {
                 let o = options.unwrap_or_default();
-                let mut p = core::$core::params();
-                if let Some(v) = o.l2 { p = p.l2(v); }
-                if let Some(v) = o.max_iter { p = p.max_iter(v as usize); }
-                if let Some(v) = o.tol { p = p.tol(v); }
-                if let Some(v) = initial(&o)? { p = p.initial(v); }
-                Ok($js { params: p, unit: unit_of(&o)?, fitted: slot() })
+                let mut p = <$core>::params();
+                if let Some(v) = o.l2 {
+                    p = p.l2(v);
+                }
+                if let Some(v) = o.max_iter {
+                    p = p.max_iter(v as usize);
+                }
+                if let Some(v) = o.tol {
+                    p = p.tol(v);
+                }
+                if let Some(v) = initial(&o)? {
+                    p = p.initial(v);
+                }
+                Ok($js {
+                    params: p,
+                    $($unit: unit_of(&o)?,)?
+                    fitted: slot(),
+                })
             }
 
-            /// A model with given parameters (no fit).
-            #[napi(factory, ts_args_type = $ts_params)]
-            pub fn from_params($($p: f64),+, unit: Option<String>) -> Result<Self> {
-                let unit = match unit { None => TimeUnit::Days, Some(u) => run(|| TimeUnit::parse(&u))? };
-                Ok(Self::wrap(run(|| core::$core::from_params($($p),+, unit))?))
-            }
-
-            /// Fits by maximum likelihood on per-customer `frequency` (repeat purchases),
-            /// `recency` and `T` (in the model unit); returns `this`.
-            #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers", ts_return_type = "this")]
-            pub fn fit<'e>(&self, this: This<'e>, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Object<'e>> {
-                let (p, unit) = (self.params.clone(), self.unit);
-                let m = run(|| p.fit(&rfm(frequency, recency, T, unit)?))?;
-                store(&self.fitted, m);
-                Ok(this.object)
-            }
-
-            /// Async twin of `fit` (libuv pool); resolves with `this`.
-            #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers", ts_return_type = "Promise<this>")]
-            pub fn fit_async(&self, this: This, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<AsyncTask<FitJob<core::$core>>> {
-                let (p, unit) = (self.params.clone(), self.unit);
-                let (f, r, t) = (values(frequency), values(recency), values(T));
-                let work: Work<core::$core> = Box::new(move || {
-                    let n = f.len();
-                    p.fit(&RfmSummary::new(f, r, t, vec![0.0; n], unit)?)
-                });
-                Ok(AsyncTask::new(FitJob::new(work, self.fitted.clone(), &this.object)?))
-            }
+            $($head)*
 
             /// Whether the model is fitted.
             #[napi(getter)]
@@ -201,18 +212,7 @@ macro_rules! transaction_model {
                 self.model().is_ok()
             }
 
-            /// Fitted parameters by name.
-            #[napi(getter, ts_return_type = "Record<string, number>")]
-            pub fn params(&self) -> Result<std::collections::HashMap<String, f64>> {
-                let m = self.model()?;
-                Ok([$((stringify!($p).to_string(), m.$p)),+].into_iter().collect())
-            }
-
-            /// Time unit of the fit.
-            #[napi(getter)]
-            pub fn unit(&self) -> Result<String> {
-                Ok(self.model()?.unit.to_string())
-            }
+            $($mid)*
 
             /// Log-likelihood, standard errors and how the optimiser ended.
             #[napi]
@@ -221,62 +221,9 @@ macro_rules! transaction_model {
                 Ok(fit_summary(m.log_likelihood, &m.standard_errors, &m.report))
             }
 
-            /// Probability that each customer is still alive.
-            #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers")]
-            pub fn p_alive(&self, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Float64Array> {
-                let m = self.model()?;
-                let (f, r, t) = (values(frequency), values(recency), values(T));
-                Ok(Float64Array::new(run(|| m.p_alive(&f, &r, &t))?))
-            }
+            $($tail)*
 
-            /// Expected purchases of each customer in the next `t` time units.
-            #[napi(ts_args_type = "t: number, frequency: Numbers, recency: Numbers, T: Numbers")]
-            pub fn conditional_expected_purchases(&self, t: f64, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Float64Array> {
-                let m = self.model()?;
-                let (f, r, tt) = (values(frequency), values(recency), values(T));
-                Ok(Float64Array::new(run(|| m.conditional_expected_purchases(t, &f, &r, &tt))?))
-            }
-
-            /// Expected repeat purchases of a new customer in `(0, t]`, for each `t`.
-            #[napi]
-            pub fn expected_purchases(&self, t: Numbers) -> Result<Float64Array> {
-                let m = self.model()?;
-                let t = values(t);
-                Ok(Float64Array::new(run(|| m.expected_purchases(&t))?))
-            }
-
-            /// Probability of exactly `n` purchases in `(0, t]`, for each `t`.
-            #[napi]
-            pub fn probability_of_n_purchases(&self, t: Numbers, n: u32) -> Result<Float64Array> {
-                let m = self.model()?;
-                let t = values(t);
-                Ok(Float64Array::new(run(|| m.probability_of_n_purchases(&t, n))?))
-            }
-
-            /// Discounted lifetime value of each customer, with spend from a fitted GammaGamma.
-            #[napi(ts_args_type = "gammaGamma: GammaGamma, frequency: Numbers, recency: Numbers, T: Numbers, monetary: Numbers, options?: ClvOptions")]
-            pub fn customer_lifetime_value(
-                &self,
-                gamma_gamma: &GammaGamma,
-                frequency: Numbers,
-                recency: Numbers,
-                T: Numbers,
-                monetary: Numbers,
-                options: Option<ClvOptions>,
-            ) -> Result<Float64Array> {
-                let m = self.model()?;
-                let gg = gamma_gamma.model()?;
-                let o = options.unwrap_or_default();
-                let conv = convention(&o)?;
-                let horizon = o.horizon.unwrap_or(12.0 * core::value::month_in(m.unit));
-                let rate = o.discount_rate.unwrap_or(0.01);
-                let (f, r, t, mv) = (values(frequency), values(recency), values(T), values(monetary));
-                Ok(Float64Array::new(run(|| {
-                    customer_lifetime_value(&*m, &gg, &f, &r, &t, &mv, horizon, rate, conv)
-                })?))
-            }
-
-            /// The model file (JSON text) shared with Rust and Python.
+            #[doc = $to_doc]
             #[napi]
             pub fn to_json(&self) -> Result<String> {
                 model_json(&*self.model()?)
@@ -288,10 +235,127 @@ macro_rules! transaction_model {
                 parse_json(&self.to_json()?)
             }
 
-            /// Reads a model file written by any segcore binding.
+            #[doc = $from_doc]
             #[napi(factory)]
             pub fn from_json(json: String) -> Result<Self> {
-                Ok(Self::wrap(run(|| model::from_json::<core::$core>(&json))?))
+                Ok(Self::wrap(run(|| model::from_json::<$core>(&json))?))
+            }
+        }
+    };
+}
+
+macro_rules! transaction_model {
+    (
+        $(#[doc = $doc:literal])*
+        $js:ident, $core:ident, $params:ident, $kind:literal, [$($p:ident),+], $ts_params:literal
+    ) => {
+        model_class! {
+            $(#[doc = $doc])*
+            $js(core::$core, core::$params, $kind, unit),
+            new: " A new, unfitted model with optional fit settings.",
+            json: (
+                " The model file (JSON text) shared with Rust and Python.",
+                " Reads a model file written by any segcore binding."
+            ),
+            head {
+                #[doc = " A model with given parameters (no fit)."]
+                #[napi(factory, ts_args_type = $ts_params)]
+                pub fn from_params($($p: f64),+, unit: Option<String>) -> Result<Self> {
+                    let unit = match unit { None => TimeUnit::Days, Some(u) => run(|| TimeUnit::parse(&u))? };
+                    Ok(Self::wrap(run(|| core::$core::from_params($($p),+, unit))?))
+                }
+
+                #[doc = " Fits by maximum likelihood on per-customer `frequency` (repeat purchases),"]
+                #[doc = " `recency` and `T` (in the model unit); returns `this`."]
+                #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers", ts_return_type = "this")]
+                pub fn fit<'e>(&self, this: This<'e>, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Object<'e>> {
+                    let (p, unit) = (self.params.clone(), self.unit);
+                    let m = run(|| p.fit(&rfm(frequency, recency, T, unit)?))?;
+                    store(&self.fitted, m);
+                    Ok(this.object)
+                }
+
+                #[doc = " Async twin of `fit` (libuv pool); resolves with `this`."]
+                #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers", ts_return_type = "Promise<this>")]
+                pub fn fit_async(&self, this: This, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<AsyncTask<FitJob<core::$core>>> {
+                    let (p, unit) = (self.params.clone(), self.unit);
+                    let (f, r, t) = (values(frequency), values(recency), values(T));
+                    let work: Work<core::$core> = Box::new(move || {
+                        let n = f.len();
+                        p.fit(&RfmSummary::new(f, r, t, vec![0.0; n], unit)?)
+                    });
+                    self.fit_job(&this.object, work)
+                }
+            }
+            mid {
+                #[doc = " Fitted parameters by name."]
+                #[napi(getter, ts_return_type = "Record<string, number>")]
+                pub fn params(&self) -> Result<std::collections::HashMap<String, f64>> {
+                    let m = self.model()?;
+                    Ok(params_map(&[$((stringify!($p), m.$p)),+]))
+                }
+
+                #[doc = " Time unit of the fit."]
+                #[napi(getter)]
+                pub fn unit(&self) -> Result<String> {
+                    Ok(self.model()?.unit.to_string())
+                }
+            }
+            tail {
+                #[doc = " Probability that each customer is still alive."]
+                #[napi(ts_args_type = "frequency: Numbers, recency: Numbers, T: Numbers")]
+                pub fn p_alive(&self, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Float64Array> {
+                    let m = self.model()?;
+                    let (f, r, t) = (values(frequency), values(recency), values(T));
+                    Ok(Float64Array::new(run(|| m.p_alive(&f, &r, &t))?))
+                }
+
+                #[doc = " Expected purchases of each customer in the next `t` time units."]
+                #[napi(ts_args_type = "t: number, frequency: Numbers, recency: Numbers, T: Numbers")]
+                pub fn conditional_expected_purchases(&self, t: f64, frequency: Numbers, recency: Numbers, T: Numbers) -> Result<Float64Array> {
+                    let m = self.model()?;
+                    let (f, r, tt) = (values(frequency), values(recency), values(T));
+                    Ok(Float64Array::new(run(|| m.conditional_expected_purchases(t, &f, &r, &tt))?))
+                }
+
+                #[doc = " Expected repeat purchases of a new customer in `(0, t]`, for each `t`."]
+                #[napi]
+                pub fn expected_purchases(&self, t: Numbers) -> Result<Float64Array> {
+                    let m = self.model()?;
+                    let t = values(t);
+                    Ok(Float64Array::new(run(|| m.expected_purchases(&t))?))
+                }
+
+                #[doc = " Probability of exactly `n` purchases in `(0, t]`, for each `t`."]
+                #[napi]
+                pub fn probability_of_n_purchases(&self, t: Numbers, n: u32) -> Result<Float64Array> {
+                    let m = self.model()?;
+                    let t = values(t);
+                    Ok(Float64Array::new(run(|| m.probability_of_n_purchases(&t, n))?))
+                }
+
+                #[doc = " Discounted lifetime value of each customer, with spend from a fitted GammaGamma."]
+                #[napi(ts_args_type = "gammaGamma: GammaGamma, frequency: Numbers, recency: Numbers, T: Numbers, monetary: Numbers, options?: ClvOptions")]
+                pub fn customer_lifetime_value(
+                    &self,
+                    gamma_gamma: &GammaGamma,
+                    frequency: Numbers,
+                    recency: Numbers,
+                    T: Numbers,
+                    monetary: Numbers,
+                    options: Option<ClvOptions>,
+                ) -> Result<Float64Array> {
+                    let m = self.model()?;
+                    let gg = gamma_gamma.model()?;
+                    let o = options.unwrap_or_default();
+                    let conv = convention(&o)?;
+                    let horizon = o.horizon.unwrap_or(12.0 * core::value::month_in(m.unit));
+                    let rate = o.discount_rate.unwrap_or(0.01);
+                    let (f, r, t, mv) = (values(frequency), values(recency), values(T), values(monetary));
+                    Ok(Float64Array::new(run(|| {
+                        customer_lifetime_value(&*m, &gg, &f, &r, &t, &mv, horizon, rate, conv)
+                    })?))
+                }
             }
         }
     };
@@ -334,348 +398,194 @@ transaction_model!(
     "r: number, alpha: number, s: number, beta: number, unit?: 'days' | 'weeks' | 'months'"
 );
 
-/// Gamma-Gamma spend model (Fader, Hardie and Lee 2005): expected mean spend per customer.
-///
-/// ```js
-/// const gg = new GammaGamma().fit(frequency, monetary)  // repeat buyers only
-/// gg.conditionalExpectedAverageProfit(frequency, monetary)
-/// ```
-#[napi]
-pub struct GammaGamma {
-    params: core::GammaGammaParams,
-    fitted: Slot<core::GammaGamma>,
-}
+model_class! {
+    #[doc = " Gamma-Gamma spend model (Fader, Hardie and Lee 2005): expected mean spend per customer."]
+    #[doc = ""]
+    #[doc = " ```js"]
+    #[doc = " const gg = new GammaGamma().fit(frequency, monetary)  // repeat buyers only"]
+    #[doc = " gg.conditionalExpectedAverageProfit(frequency, monetary)"]
+    #[doc = " ```"]
+    GammaGamma(core::GammaGamma, core::GammaGammaParams, "GammaGamma"),
+    new: " A new, unfitted model (`unit` is ignored: spend has no time unit).",
+    json: (" The model file (JSON text).", " Reads a model file."),
+    head {
+        #[doc = " A model with given parameters."]
+        #[napi(factory)]
+        pub fn from_params(p: f64, q: f64, gamma: f64) -> Result<Self> {
+            Ok(Self::wrap(run(|| {
+                core::GammaGamma::from_params(p, q, gamma)
+            })?))
+        }
 
-impl GammaGamma {
-    pub(crate) fn wrap(m: core::GammaGamma) -> GammaGamma {
-        let s = slot();
-        store(&s, m);
-        GammaGamma {
-            params: Default::default(),
-            fitted: s,
+        #[doc = " Fits on repeat buyers' `frequency` (> 0) and mean repeat spend `monetary`; returns `this`."]
+        #[napi(ts_return_type = "this")]
+        pub fn fit<'e>(
+            &self,
+            this: This<'e>,
+            frequency: Numbers,
+            monetary: Numbers,
+        ) -> Result<Object<'e>> {
+            let p = self.params.clone();
+            let (f, m) = (values(frequency), values(monetary));
+            store(&self.fitted, run(|| p.fit_spend(&f, &m))?);
+            Ok(this.object)
+        }
+
+        #[doc = " Async twin of `fit`; resolves with `this`."]
+        #[napi(ts_return_type = "Promise<this>")]
+        pub fn fit_async(
+            &self,
+            this: This,
+            frequency: Numbers,
+            monetary: Numbers,
+        ) -> Result<AsyncTask<FitJob<core::GammaGamma>>> {
+            let p = self.params.clone();
+            let (f, m) = (values(frequency), values(monetary));
+            let work: Work<core::GammaGamma> = Box::new(move || p.fit_spend(&f, &m));
+            self.fit_job(&this.object, work)
         }
     }
-
-    fn model(&self) -> Result<std::sync::Arc<core::GammaGamma>> {
-        fitted(&self.fitted, "GammaGamma")
-    }
-}
-
-#[napi]
-impl GammaGamma {
-    /// A new, unfitted model (`unit` is ignored: spend has no time unit).
-    #[napi(constructor)]
-    pub fn new(options: Option<FitOptions>) -> Result<Self> {
-        let o = options.unwrap_or_default();
-        let mut p = core::GammaGamma::params();
-        if let Some(v) = o.l2 {
-            p = p.l2(v);
+    mid {
+        #[doc = " Fitted parameters `{ p, q, gamma }`."]
+        #[napi(getter, ts_return_type = "Record<string, number>")]
+        pub fn params(&self) -> Result<std::collections::HashMap<String, f64>> {
+            let m = self.model()?;
+            Ok(params_map(&[("p", m.p), ("q", m.q), ("gamma", m.gamma)]))
         }
-        if let Some(v) = o.max_iter {
-            p = p.max_iter(v as usize);
+    }
+    tail {
+        #[doc = " Expected mean spend of each customer."]
+        #[napi]
+        pub fn conditional_expected_average_profit(
+            &self,
+            frequency: Numbers,
+            monetary: Numbers,
+        ) -> Result<Float64Array> {
+            let m = self.model()?;
+            let (f, mv) = (values(frequency), values(monetary));
+            Ok(Float64Array::new(run(|| {
+                m.conditional_expected_average_profit(&f, &mv)
+            })?))
         }
-        if let Some(v) = o.tol {
-            p = p.tol(v);
+
+        #[doc = " Mean spend of the population."]
+        #[napi]
+        pub fn population_mean_spend(&self) -> Result<f64> {
+            let m = self.model()?;
+            run(|| m.population_mean_spend())
         }
-        if let Some(v) = initial(&o)? {
-            p = p.initial(v);
-        }
-        Ok(GammaGamma {
-            params: p,
-            fitted: slot(),
-        })
-    }
-
-    /// A model with given parameters.
-    #[napi(factory)]
-    pub fn from_params(p: f64, q: f64, gamma: f64) -> Result<Self> {
-        Ok(Self::wrap(run(|| {
-            core::GammaGamma::from_params(p, q, gamma)
-        })?))
-    }
-
-    /// Fits on repeat buyers' `frequency` (> 0) and mean repeat spend `monetary`; returns `this`.
-    #[napi(ts_return_type = "this")]
-    pub fn fit<'e>(
-        &self,
-        this: This<'e>,
-        frequency: Numbers,
-        monetary: Numbers,
-    ) -> Result<Object<'e>> {
-        let p = self.params.clone();
-        let (f, m) = (values(frequency), values(monetary));
-        store(&self.fitted, run(|| p.fit_spend(&f, &m))?);
-        Ok(this.object)
-    }
-
-    /// Async twin of `fit`; resolves with `this`.
-    #[napi(ts_return_type = "Promise<this>")]
-    pub fn fit_async(
-        &self,
-        this: This,
-        frequency: Numbers,
-        monetary: Numbers,
-    ) -> Result<AsyncTask<FitJob<core::GammaGamma>>> {
-        let p = self.params.clone();
-        let (f, m) = (values(frequency), values(monetary));
-        let work: Work<core::GammaGamma> = Box::new(move || p.fit_spend(&f, &m));
-        Ok(AsyncTask::new(FitJob::new(
-            work,
-            self.fitted.clone(),
-            &this.object,
-        )?))
-    }
-
-    /// Whether the model is fitted.
-    #[napi(getter)]
-    pub fn is_fitted(&self) -> bool {
-        self.model().is_ok()
-    }
-
-    /// Fitted parameters `{ p, q, gamma }`.
-    #[napi(getter, ts_return_type = "Record<string, number>")]
-    pub fn params(&self) -> Result<std::collections::HashMap<String, f64>> {
-        let m = self.model()?;
-        Ok([("p", m.p), ("q", m.q), ("gamma", m.gamma)]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect())
-    }
-
-    /// Log-likelihood, standard errors and how the optimiser ended.
-    #[napi]
-    pub fn fit_summary(&self) -> Result<FitSummary> {
-        let m = self.model()?;
-        Ok(fit_summary(m.log_likelihood, &m.standard_errors, &m.report))
-    }
-
-    /// Expected mean spend of each customer.
-    #[napi]
-    pub fn conditional_expected_average_profit(
-        &self,
-        frequency: Numbers,
-        monetary: Numbers,
-    ) -> Result<Float64Array> {
-        let m = self.model()?;
-        let (f, mv) = (values(frequency), values(monetary));
-        Ok(Float64Array::new(run(|| {
-            m.conditional_expected_average_profit(&f, &mv)
-        })?))
-    }
-
-    /// Mean spend of the population.
-    #[napi]
-    pub fn population_mean_spend(&self) -> Result<f64> {
-        let m = self.model()?;
-        run(|| m.population_mean_spend())
-    }
-
-    /// The model file (JSON text).
-    #[napi]
-    pub fn to_json(&self) -> Result<String> {
-        model_json(&*self.model()?)
-    }
-
-    /// The model file as an object (used by `JSON.stringify`).
-    #[napi(js_name = "toJSON")]
-    pub fn to_json_value(&self) -> Result<serde_json::Value> {
-        parse_json(&self.to_json()?)
-    }
-
-    /// Reads a model file.
-    #[napi(factory)]
-    pub fn from_json(json: String) -> Result<Self> {
-        Ok(Self::wrap(run(|| {
-            model::from_json::<core::GammaGamma>(&json)
-        })?))
     }
 }
 
-/// BG/BB (Fader, Hardie and Shang 2010): discrete-time purchase opportunities (e.g. yearly
-/// donations). Data are whole numbers: `frequency` x, `recency` t_x, `nPeriods` n, with
-/// optional `weights` (counts of identical rows).
-#[napi]
-pub struct BetaGeoBetaBinom {
-    params: core::BetaGeoBetaBinomParams,
-    fitted: Slot<Bgbb>,
+model_class! {
+    #[doc = " BG/BB (Fader, Hardie and Shang 2010): discrete-time purchase opportunities (e.g. yearly"]
+    #[doc = " donations). Data are whole numbers: `frequency` x, `recency` t_x, `nPeriods` n, with"]
+    #[doc = " optional `weights` (counts of identical rows)."]
+    BetaGeoBetaBinom(Bgbb, core::BetaGeoBetaBinomParams, "BetaGeoBetaBinom"),
+    new: " A new, unfitted model.",
+    json: (" The model file (JSON text).", " Reads a model file."),
+    head {
+        #[doc = " A model with given parameters."]
+        #[napi(factory)]
+        pub fn from_params(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self> {
+            Ok(Self::wrap(run(|| {
+                Bgbb::from_params(alpha, beta, gamma, delta)
+            })?))
+        }
+
+        #[doc = " Fits; returns `this`."]
+        #[napi(ts_return_type = "this")]
+        pub fn fit<'e>(
+            &self,
+            this: This<'e>,
+            frequency: Numbers,
+            recency: Numbers,
+            n_periods: Numbers,
+            weights_: Option<Numbers>,
+        ) -> Result<Object<'e>> {
+            let p = self.params.clone();
+            let (f, r, n) = (values(frequency), values(recency), values(n_periods));
+            let w = weights(weights_, f.len());
+            store(&self.fitted, run(|| p.fit_columns(&f, &r, &n, &w))?);
+            Ok(this.object)
+        }
+
+        #[doc = " Async twin of `fit`; resolves with `this`."]
+        #[napi(ts_return_type = "Promise<this>")]
+        pub fn fit_async(
+            &self,
+            this: This,
+            frequency: Numbers,
+            recency: Numbers,
+            n_periods: Numbers,
+            weights_: Option<Numbers>,
+        ) -> Result<AsyncTask<FitJob<Bgbb>>> {
+            let p = self.params.clone();
+            let (f, r, n) = (values(frequency), values(recency), values(n_periods));
+            let w = weights(weights_, f.len());
+            let work: Work<Bgbb> = Box::new(move || p.fit_columns(&f, &r, &n, &w));
+            self.fit_job(&this.object, work)
+        }
+    }
+    mid {
+        #[doc = " Fitted parameters `{ alpha, beta, gamma, delta }`."]
+        #[napi(getter, ts_return_type = "Record<string, number>")]
+        pub fn params(&self) -> Result<std::collections::HashMap<String, f64>> {
+            let m = self.model()?;
+            Ok(params_map(&[
+                ("alpha", m.alpha),
+                ("beta", m.beta),
+                ("gamma", m.gamma),
+                ("delta", m.delta),
+            ]))
+        }
+    }
+    tail {
+        #[doc = " Probability of being alive at period `n + mPeriods`."]
+        #[napi]
+        pub fn p_alive(
+            &self,
+            frequency: Numbers,
+            recency: Numbers,
+            n_periods: Numbers,
+            m_periods: Option<u32>,
+        ) -> Result<Float64Array> {
+            let m = self.model()?;
+            let (f, r, n) = (values(frequency), values(recency), values(n_periods));
+            Ok(Float64Array::new(run(|| {
+                m.p_alive(&f, &r, &n, m_periods.unwrap_or(0))
+            })?))
+        }
+
+        #[doc = " Expected purchases in the next `mPeriods` periods."]
+        #[napi]
+        pub fn conditional_expected_purchases(
+            &self,
+            m_periods: u32,
+            frequency: Numbers,
+            recency: Numbers,
+            n_periods: Numbers,
+        ) -> Result<Float64Array> {
+            let m = self.model()?;
+            let (f, r, n) = (values(frequency), values(recency), values(n_periods));
+            Ok(Float64Array::new(run(|| {
+                m.conditional_expected_purchases(m_periods, &f, &r, &n)
+            })?))
+        }
+
+        #[doc = " Expected purchases of a new customer in the first `n` periods, for each `n`."]
+        #[napi]
+        pub fn expected_purchases(&self, n: Vec<u32>) -> Result<Float64Array> {
+            let m = self.model()?;
+            Ok(Float64Array::new(run(|| m.expected_purchases(&n))?))
+        }
+    }
 }
 
 type Bgbb = core::BetaGeoBetaBinom;
 
-impl BetaGeoBetaBinom {
-    pub(crate) fn wrap(m: Bgbb) -> BetaGeoBetaBinom {
-        let s = slot();
-        store(&s, m);
-        BetaGeoBetaBinom {
-            params: Default::default(),
-            fitted: s,
-        }
-    }
-
-    fn model(&self) -> Result<std::sync::Arc<Bgbb>> {
-        fitted(&self.fitted, "BetaGeoBetaBinom")
-    }
-}
-
 fn weights(w: Option<Numbers>, n: usize) -> Vec<f64> {
     w.map(values).unwrap_or_else(|| vec![1.0; n])
-}
-
-#[napi]
-impl BetaGeoBetaBinom {
-    /// A new, unfitted model.
-    #[napi(constructor)]
-    pub fn new(options: Option<FitOptions>) -> Result<Self> {
-        let o = options.unwrap_or_default();
-        let mut p = Bgbb::params();
-        if let Some(v) = o.l2 {
-            p = p.l2(v);
-        }
-        if let Some(v) = o.max_iter {
-            p = p.max_iter(v as usize);
-        }
-        if let Some(v) = o.tol {
-            p = p.tol(v);
-        }
-        if let Some(v) = initial(&o)? {
-            p = p.initial(v);
-        }
-        Ok(BetaGeoBetaBinom {
-            params: p,
-            fitted: slot(),
-        })
-    }
-
-    /// A model with given parameters.
-    #[napi(factory)]
-    pub fn from_params(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self> {
-        Ok(Self::wrap(run(|| {
-            Bgbb::from_params(alpha, beta, gamma, delta)
-        })?))
-    }
-
-    /// Fits; returns `this`.
-    #[napi(ts_return_type = "this")]
-    pub fn fit<'e>(
-        &self,
-        this: This<'e>,
-        frequency: Numbers,
-        recency: Numbers,
-        n_periods: Numbers,
-        weights_: Option<Numbers>,
-    ) -> Result<Object<'e>> {
-        let p = self.params.clone();
-        let (f, r, n) = (values(frequency), values(recency), values(n_periods));
-        let w = weights(weights_, f.len());
-        store(&self.fitted, run(|| p.fit_columns(&f, &r, &n, &w))?);
-        Ok(this.object)
-    }
-
-    /// Async twin of `fit`; resolves with `this`.
-    #[napi(ts_return_type = "Promise<this>")]
-    pub fn fit_async(
-        &self,
-        this: This,
-        frequency: Numbers,
-        recency: Numbers,
-        n_periods: Numbers,
-        weights_: Option<Numbers>,
-    ) -> Result<AsyncTask<FitJob<Bgbb>>> {
-        let p = self.params.clone();
-        let (f, r, n) = (values(frequency), values(recency), values(n_periods));
-        let w = weights(weights_, f.len());
-        let work: Work<Bgbb> = Box::new(move || p.fit_columns(&f, &r, &n, &w));
-        Ok(AsyncTask::new(FitJob::new(
-            work,
-            self.fitted.clone(),
-            &this.object,
-        )?))
-    }
-
-    /// Whether the model is fitted.
-    #[napi(getter)]
-    pub fn is_fitted(&self) -> bool {
-        self.model().is_ok()
-    }
-
-    /// Fitted parameters `{ alpha, beta, gamma, delta }`.
-    #[napi(getter, ts_return_type = "Record<string, number>")]
-    pub fn params(&self) -> Result<std::collections::HashMap<String, f64>> {
-        let m = self.model()?;
-        Ok([
-            ("alpha", m.alpha),
-            ("beta", m.beta),
-            ("gamma", m.gamma),
-            ("delta", m.delta),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect())
-    }
-
-    /// Log-likelihood, standard errors and how the optimiser ended.
-    #[napi]
-    pub fn fit_summary(&self) -> Result<FitSummary> {
-        let m = self.model()?;
-        Ok(fit_summary(m.log_likelihood, &m.standard_errors, &m.report))
-    }
-
-    /// Probability of being alive at period `n + mPeriods`.
-    #[napi]
-    pub fn p_alive(
-        &self,
-        frequency: Numbers,
-        recency: Numbers,
-        n_periods: Numbers,
-        m_periods: Option<u32>,
-    ) -> Result<Float64Array> {
-        let m = self.model()?;
-        let (f, r, n) = (values(frequency), values(recency), values(n_periods));
-        Ok(Float64Array::new(run(|| {
-            m.p_alive(&f, &r, &n, m_periods.unwrap_or(0))
-        })?))
-    }
-
-    /// Expected purchases in the next `mPeriods` periods.
-    #[napi]
-    pub fn conditional_expected_purchases(
-        &self,
-        m_periods: u32,
-        frequency: Numbers,
-        recency: Numbers,
-        n_periods: Numbers,
-    ) -> Result<Float64Array> {
-        let m = self.model()?;
-        let (f, r, n) = (values(frequency), values(recency), values(n_periods));
-        Ok(Float64Array::new(run(|| {
-            m.conditional_expected_purchases(m_periods, &f, &r, &n)
-        })?))
-    }
-
-    /// Expected purchases of a new customer in the first `n` periods, for each `n`.
-    #[napi]
-    pub fn expected_purchases(&self, n: Vec<u32>) -> Result<Float64Array> {
-        let m = self.model()?;
-        Ok(Float64Array::new(run(|| m.expected_purchases(&n))?))
-    }
-
-    /// The model file (JSON text).
-    #[napi]
-    pub fn to_json(&self) -> Result<String> {
-        model_json(&*self.model()?)
-    }
-
-    /// The model file as an object (used by `JSON.stringify`).
-    #[napi(js_name = "toJSON")]
-    pub fn to_json_value(&self) -> Result<serde_json::Value> {
-        parse_json(&self.to_json()?)
-    }
-
-    /// Reads a model file.
-    #[napi(factory)]
-    pub fn from_json(json: String) -> Result<Self> {
-        Ok(Self::wrap(run(|| model::from_json::<Bgbb>(&json))?))
-    }
 }
 
 /// Calibration-period summary and holdout-period outcomes of every customer who bought

@@ -20,26 +20,20 @@ use super::special::{
     digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_hyp2f1_many, log_add_exp, log_sum_exp,
 };
 use super::summary::{RfmSummary, SummaryBatch, WeightedSummary};
-use super::transaction::{TransactionModel, check_time, finite};
+use super::transaction::{TransactionModel, check_time, finite, posterior_mean_wait};
 use crate::data::TimeUnit;
-use crate::model::ModelKind;
 use crate::{Result, SegError};
 
-/// Builder for a BG/NBD fit.
-///
-/// ```
-/// let p = segcore::clv::BetaGeo::params().l2(0.001).max_iter(200).tol(1e-8);
-/// assert_eq!(p.settings.max_iter, 200);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct BetaGeoParams {
-    /// Optimiser settings (penalty, iterations, tolerance).
-    pub settings: OptimSettings,
-    /// Starting values `[r, alpha, a, b]`; default `[1, mean(T)/max(mean(x), 0.1)... , 1, 1]`.
-    pub initial: Option<[f64; 4]>,
+mle_params! {
+    /// Builder for a BG/NBD fit.
+    ///
+    /// ```
+    /// let p = segcore::clv::BetaGeo::params().l2(0.001).max_iter(200).tol(1e-8);
+    /// assert_eq!(p.settings.max_iter, 200);
+    /// ```
+    BetaGeoParams for BetaGeo, 4, "[0.5, 5.0, 1.0, 2.0]",
+    initial: " Starting values `[r, alpha, a, b]`; default `[1, mean(T)/max(mean(x), 0.1)... , 1, 1]`."
 }
-
-mle_setters!(BetaGeoParams, BetaGeo, 4, "[0.5, 5.0, 1.0, 2.0]");
 
 impl BetaGeoParams {
     /// Fits the model by maximum likelihood on the compressed summary.
@@ -66,32 +60,24 @@ impl BetaGeoParams {
     /// assert!(BetaGeo::params().fit_weighted(&w).is_ok());
     /// ```
     pub fn fit_weighted(&self, data: &WeightedSummary) -> Result<BetaGeo> {
-        if data.is_empty() {
-            return Err(SegError::Empty {
-                what: "summary".into(),
-            });
-        }
-        let mut init = self.initial.unwrap_or_else(|| {
-            let [_, alpha] = default_rate_init(data);
-            [1.0, alpha, 1.0, 1.0]
-        });
-        let mut warm = false;
-        if self.initial.is_none() {
-            // large data: start from a rough fit on a systematic subsample
-            if let Some(sub) = subsample(data, WARM_START_ROWS) {
+        check_nonempty(data)?;
+        let (init, warm) = start_point(
+            self.initial,
+            || {
+                let [_, alpha] = default_rate_init(data);
+                [1.0, alpha, 1.0, 1.0]
+            },
+            data,
+            WARM_START_ROWS,
+            &self.settings,
+            |sub, settings, init| {
                 let rough = BetaGeoParams {
-                    settings: OptimSettings {
-                        tol: 1e-5,
-                        ..self.settings.clone()
-                    },
+                    settings,
                     initial: Some(init),
                 };
-                if let Ok(m) = rough.fit_weighted(&sub) {
-                    init = [m.r, m.alpha, m.a, m.b];
-                    warm = true;
-                }
-            }
-        }
+                rough.fit_weighted(sub).map(|m| m.to_vec())
+            },
+        );
         let table = TimeTable::build(data);
         let fit = fit_mle_from(
             "BetaGeo",
@@ -100,17 +86,7 @@ impl BetaGeoParams {
             |th| Ok(BetaGeo::stats(th, data, table.as_ref())),
             warm,
         )?;
-        let p = &fit.params;
-        Ok(BetaGeo {
-            r: p[0],
-            alpha: p[1],
-            a: p[2],
-            b: p[3],
-            unit: data.unit,
-            log_likelihood: fit.log_likelihood,
-            standard_errors: fit.standard_errors,
-            report: fit.report,
-        })
+        BetaGeo::from_fit(fit, data.unit)
     }
 }
 
@@ -129,6 +105,48 @@ pub(crate) fn subsample(data: &WeightedSummary, target: usize) -> Option<Weighte
         t: pick(&data.t),
         weight: pick(&data.weight),
     })
+}
+
+/// The start of a four-parameter fit and whether it is warm: `initial` when given, else
+/// `default()`; on large data the parameters of `rough(subsample, settings with tolerance
+/// 1e-5, default())`, a rough fit on about `rows` rows, when it succeeds.
+pub(crate) fn start_point(
+    initial: Option<[f64; 4]>,
+    default: impl FnOnce() -> [f64; 4],
+    data: &WeightedSummary,
+    rows: usize,
+    settings: &OptimSettings,
+    rough: impl FnOnce(&WeightedSummary, OptimSettings, [f64; 4]) -> Result<Vec<f64>>,
+) -> ([f64; 4], bool) {
+    if let Some(init) = initial {
+        return (init, false);
+    }
+    let init = default();
+    // large data: start from a rough fit on a systematic subsample
+    let Some(sub) = subsample(data, rows) else {
+        return (init, false);
+    };
+    let settings = OptimSettings {
+        tol: 1e-5,
+        ..settings.clone()
+    };
+    match rough(&sub, settings, init)
+        .ok()
+        .and_then(|v| <[f64; 4]>::try_from(v.as_slice()).ok())
+    {
+        Some(warm) => (warm, true),
+        None => (init, false),
+    }
+}
+
+/// Refuses a summary without rows.
+pub(crate) fn check_nonempty(data: &WeightedSummary) -> Result<()> {
+    if data.is_empty() {
+        return Err(SegError::Empty {
+            what: "summary".into(),
+        });
+    }
+    Ok(())
 }
 
 /// Rows of the warm-start subsample.
@@ -176,6 +194,14 @@ pub struct BetaGeo {
     pub report: FitReport,
 }
 
+fitted_model!(
+    BetaGeo,
+    BetaGeoParams,
+    [r, alpha, a, b],
+    "0.0, 1.0, 1.0, 1.0, TimeUnit::Days",
+    unit
+);
+
 pub(crate) fn check_positive(names: &[&str], values: &[f64]) -> Result<()> {
     for (n, v) in names.iter().zip(values) {
         if !(v.is_finite() && *v > 0.0) {
@@ -197,44 +223,7 @@ pub(crate) fn unfitted_report() -> FitReport {
     }
 }
 
-impl ModelKind for BetaGeo {
-    const KIND: &'static str = "BetaGeo";
-    fn time_unit(&self) -> Option<String> {
-        Some(self.unit.to_string())
-    }
-}
-
 impl BetaGeo {
-    /// A builder with default settings.
-    ///
-    /// ```
-    /// let p = segcore::clv::BetaGeo::params();
-    /// assert_eq!(p.settings.l2, 0.0);
-    /// ```
-    pub fn params() -> BetaGeoParams {
-        BetaGeoParams::default()
-    }
-
-    /// A model with given parameters (all finite and > 0).
-    ///
-    /// ```
-    /// # use segcore::clv::BetaGeo; use segcore::data::TimeUnit;
-    /// assert!(BetaGeo::from_params(0.0, 1.0, 1.0, 1.0, TimeUnit::Days).is_err());
-    /// ```
-    pub fn from_params(r: f64, alpha: f64, a: f64, b: f64, unit: TimeUnit) -> Result<Self> {
-        check_positive(&["r", "alpha", "a", "b"], &[r, alpha, a, b])?;
-        Ok(BetaGeo {
-            r,
-            alpha,
-            a,
-            b,
-            unit,
-            log_likelihood: 0.0,
-            standard_errors: None,
-            report: unfitted_report(),
-        })
-    }
-
     /// Parameters as `[r, alpha, a, b]`.
     ///
     /// ```
@@ -366,21 +355,8 @@ impl TransactionModel for BetaGeo {
     }
 
     fn expected_purchases_one(&self, t: f64) -> Result<f64> {
-        check_time("t", t)?;
-        let (r, al, a, b) = (self.r, self.alpha, self.a, self.b);
-        if t == 0.0 {
-            return Ok(0.0);
-        }
-        if (a - 1.0).abs() < 1e-12 {
-            return Err(SegError::Numerical {
-                context: "BetaGeo expected purchases".into(),
-                reason: "a = 1 makes the closed form singular".into(),
-            });
-        }
-        let (lh, sh) = ln_hyp2f1(r, b, a + b - 1.0, t / (al + t))?;
-        let e = lh + r * (al / (al + t)).ln();
-        let v = (a + b - 1.0) / (a - 1.0) * (1.0 - sh * e.exp());
-        finite("BetaGeo expected purchases", v)
+        let p = [self.r, self.alpha, self.a, self.b];
+        bg_expected_purchases("BetaGeo", p, 0.0, self.a + self.b - 1.0, t)
     }
 
     fn conditional_expected_purchases_one(
@@ -400,49 +376,16 @@ impl TransactionModel for BetaGeo {
         t_x: f64,
         big_t: f64,
     ) -> Result<Vec<f64>> {
-        let (r, al, a, b) = (self.r, self.alpha, self.a, self.b);
-        for &t in ts {
-            check_time("t", t)?;
-        }
-        if (a - 1.0).abs() < 1e-12 {
-            return Err(SegError::Numerical {
-                context: "BetaGeo conditional expected purchases".into(),
-                reason: "a = 1 makes the closed form singular".into(),
-            });
-        }
-        let zs: Vec<f64> = ts.iter().map(|t| t / (al + big_t + t)).collect();
-        let hyps = ln_hyp2f1_many(r + x, b + x, a + b + x - 1.0, &zs)?;
-        ts.iter()
-            .zip(hyps)
-            .map(|(&t, (lh, sh))| {
-                if t == 0.0 {
-                    return Ok(0.0);
-                }
-                let e = lh + (r + x) * ((al + big_t) / (al + t + big_t)).ln();
-                let second = if sh > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
-                let numerator = (a + b + x - 1.0) / (a - 1.0) * second;
-                let ln_den = if x > 0.0 {
-                    log_add_exp(
-                        0.0,
-                        (a / (b + x - 1.0)).ln() + (r + x) * ((al + big_t) / (al + t_x)).ln(),
-                    )
-                } else {
-                    0.0
-                };
-                finite(
-                    "BetaGeo conditional expected purchases",
-                    numerator * (-ln_den).exp(),
-                )
-            })
-            .collect()
+        let p = [self.r, self.alpha, self.a, self.b];
+        bg_conditional_path("BetaGeo", p, 0.0, ts, x, t_x, big_t)
     }
 
     fn p_alive_one(&self, x: f64, t_x: f64, big_t: f64) -> Result<f64> {
         if x == 0.0 {
             return Ok(1.0);
         }
-        let (r, al, a, b) = (self.r, self.alpha, self.a, self.b);
-        let log_div = (r + x) * ((al + big_t) / (al + t_x)).ln() + (a / (b + x - 1.0)).ln();
+        let p = [self.r, self.alpha, self.a, self.b];
+        let log_div = ln_odds_inactive(p, 0.0, x, t_x, big_t);
         finite("BetaGeo p_alive", (-log_add_exp(0.0, log_div)).exp())
     }
 
@@ -476,11 +419,87 @@ impl TransactionModel for BetaGeo {
     }
 
     fn expected_time_to_next_purchase_one(&self, x: f64, _t_x: f64, big_t: f64) -> Result<f64> {
-        let k = self.r + x - 1.0;
-        Ok(if k > 0.0 {
-            (self.alpha + big_t) / k
-        } else {
-            f64::INFINITY
-        })
+        Ok(posterior_mean_wait(self.r, self.alpha, x, big_t))
     }
+}
+
+/// `ln` of the odds that a customer with history `(x, t_x, T)` is inactive in the BG/NBD
+/// family: `m = 0` for BG/NBD (for `x > 0`), `m = 1` for MBG/NBD (dropout also possible at
+/// the first purchase). `p = [r, alpha, a, b]`.
+pub(crate) fn ln_odds_inactive(p: [f64; 4], m: f64, x: f64, t_x: f64, big_t: f64) -> f64 {
+    let [r, al, a, b] = p;
+    (r + x) * ((al + big_t) / (al + t_x)).ln() + (a / (b + x + (m - 1.0))).ln()
+}
+
+/// Refuses `a = 1`, where the closed forms of the BG/NBD family are singular.
+fn check_a_not_one(context: &str, a: f64) -> Result<()> {
+    if (a - 1.0).abs() < 1e-12 {
+        return Err(SegError::Numerical {
+            context: context.into(),
+            reason: "a = 1 makes the closed form singular".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Expected repeat purchases in `(0, t]` of a new customer in the BG/NBD family (`m` as in
+/// [`ln_odds_inactive`]): `c / (a - 1) * (1 - 2F1(r, b + m; a + b + m - 1; t/(α+t)) (α/(α+t))^r)`
+/// with `c = a + b - 1` for BG/NBD and `c = b` for MBG/NBD.
+pub(crate) fn bg_expected_purchases(
+    model: &str,
+    p: [f64; 4],
+    m: f64,
+    c: f64,
+    t: f64,
+) -> Result<f64> {
+    check_time("t", t)?;
+    let [r, al, a, b] = p;
+    if t == 0.0 {
+        return Ok(0.0);
+    }
+    let context = format!("{model} expected purchases");
+    check_a_not_one(&context, a)?;
+    let (lh, sh) = ln_hyp2f1(r, b + m, a + b + (m - 1.0), t / (al + t))?;
+    let e = lh + r * (al / (al + t)).ln();
+    let v = c / (a - 1.0) * (1.0 - sh * e.exp());
+    finite(&context, v)
+}
+
+/// Conditional expected purchases at horizons `ts` in the BG/NBD family (`m` as in
+/// [`ln_odds_inactive`]; `model` names it in errors).
+pub(crate) fn bg_conditional_path(
+    model: &str,
+    p: [f64; 4],
+    m: f64,
+    ts: &[f64],
+    x: f64,
+    t_x: f64,
+    big_t: f64,
+) -> Result<Vec<f64>> {
+    let [r, al, a, b] = p;
+    let context = format!("{model} conditional expected purchases");
+    for &t in ts {
+        check_time("t", t)?;
+    }
+    check_a_not_one(&context, a)?;
+    let zs: Vec<f64> = ts.iter().map(|t| t / (al + big_t + t)).collect();
+    let hyps = ln_hyp2f1_many(r + x, b + x + m, a + b + x + (m - 1.0), &zs)?;
+    // BG/NBD: a customer without repeat purchases cannot have dropped out
+    let ln_den = if x > 0.0 || m > 0.0 {
+        log_add_exp(0.0, ln_odds_inactive(p, m, x, t_x, big_t))
+    } else {
+        0.0
+    };
+    ts.iter()
+        .zip(hyps)
+        .map(|(&t, (lh, sh))| {
+            if t == 0.0 {
+                return Ok(0.0);
+            }
+            let e = lh + (r + x) * ((al + big_t) / (al + t + big_t)).ln();
+            let second = if sh > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
+            let numerator = (a + b + x + (m - 1.0)) / (a - 1.0) * second;
+            finite(&context, numerator * (-ln_den).exp())
+        })
+        .collect()
 }

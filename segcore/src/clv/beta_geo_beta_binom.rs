@@ -14,34 +14,23 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::beta_geo::{check_positive, unfitted_report};
-use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_stats};
+use super::beta_geo::check_nonempty;
+use super::optim::{FitReport, LogLikStats, fit_mle, sum_stats};
 use super::special::{digamma, ln_beta, ln_gamma, log_sum_exp};
 use super::summary::{SummaryBatch, WeightedSummary};
 use super::transaction::map_rfm;
-use crate::model::ModelKind;
 use crate::{Result, SegError};
 
-/// Builder for a BG/BB fit.
-///
-/// ```
-/// let p = segcore::clv::BetaGeoBetaBinom::params().tol(1e-7);
-/// assert_eq!(p.settings.tol, 1e-7);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct BetaGeoBetaBinomParams {
-    /// Optimiser settings.
-    pub settings: OptimSettings,
-    /// Starting values `[alpha, beta, gamma, delta]`.
-    pub initial: Option<[f64; 4]>,
+mle_params! {
+    /// Builder for a BG/BB fit.
+    ///
+    /// ```
+    /// let p = segcore::clv::BetaGeoBetaBinom::params().tol(1e-7);
+    /// assert_eq!(p.settings.tol, 1e-7);
+    /// ```
+    BetaGeoBetaBinomParams for BetaGeoBetaBinom, 4, "[1.0, 1.0, 1.0, 1.0]",
+    initial: " Starting values `[alpha, beta, gamma, delta]`."
 }
-
-mle_setters!(
-    BetaGeoBetaBinomParams,
-    BetaGeoBetaBinom,
-    4,
-    "[1.0, 1.0, 1.0, 1.0]"
-);
 
 fn check_discrete(data: &WeightedSummary) -> Result<()> {
     for i in 0..data.len() {
@@ -78,26 +67,13 @@ impl BetaGeoBetaBinomParams {
     /// assert!(m.report.converged);
     /// ```
     pub fn fit(&self, data: &WeightedSummary) -> Result<BetaGeoBetaBinom> {
-        if data.is_empty() {
-            return Err(SegError::Empty {
-                what: "summary".into(),
-            });
-        }
+        check_nonempty(data)?;
         check_discrete(data)?;
         let init = self.initial.unwrap_or([1.0, 1.0, 1.0, 1.0]);
         let fit = fit_mle("BetaGeoBetaBinom", &init, &self.settings, |th| {
             Ok(sum_stats(data, 4, |b| BetaGeoBetaBinom::partial(th, b)))
         })?;
-        let p = &fit.params;
-        Ok(BetaGeoBetaBinom {
-            alpha: p[0],
-            beta: p[1],
-            gamma: p[2],
-            delta: p[3],
-            log_likelihood: fit.log_likelihood,
-            standard_errors: fit.standard_errors,
-            report: fit.report,
-        })
+        BetaGeoBetaBinom::from_fit(fit)
     }
 
     /// Fits from columns `frequency`, `recency`, `n_periods`, `weights`.
@@ -151,41 +127,14 @@ pub struct BetaGeoBetaBinom {
     pub report: FitReport,
 }
 
-impl ModelKind for BetaGeoBetaBinom {
-    const KIND: &'static str = "BetaGeoBetaBinom";
-}
+fitted_model!(
+    BetaGeoBetaBinom,
+    BetaGeoBetaBinomParams,
+    [alpha, beta, gamma, delta],
+    "1.0, 1.0, f64::NAN, 1.0"
+);
 
 impl BetaGeoBetaBinom {
-    /// A builder with default settings.
-    ///
-    /// ```
-    /// assert!(segcore::clv::BetaGeoBetaBinom::params().initial.is_none());
-    /// ```
-    pub fn params() -> BetaGeoBetaBinomParams {
-        BetaGeoBetaBinomParams::default()
-    }
-
-    /// A model with given parameters (all finite and > 0).
-    ///
-    /// ```
-    /// assert!(segcore::clv::BetaGeoBetaBinom::from_params(1.0, 1.0, f64::NAN, 1.0).is_err());
-    /// ```
-    pub fn from_params(alpha: f64, beta: f64, gamma: f64, delta: f64) -> Result<Self> {
-        check_positive(
-            &["alpha", "beta", "gamma", "delta"],
-            &[alpha, beta, gamma, delta],
-        )?;
-        Ok(BetaGeoBetaBinom {
-            alpha,
-            beta,
-            gamma,
-            delta,
-            log_likelihood: 0.0,
-            standard_errors: None,
-            report: unfitted_report(),
-        })
-    }
-
     /// Log-likelihood statistics of a batch at `theta = [alpha, beta, gamma, delta]`.
     ///
     /// ```

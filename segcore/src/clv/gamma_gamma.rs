@@ -17,28 +17,21 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::beta_geo::{check_positive, unfitted_report};
-use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_ranges};
+use super::optim::{FitReport, LogLikStats, fit_mle, sum_ranges};
 use super::special::{digamma, ln_gamma};
 use super::summary::RfmSummary;
-use crate::model::ModelKind;
 use crate::{Result, SegError};
 
-/// Builder for a Gamma-Gamma fit.
-///
-/// ```
-/// let p = segcore::clv::GammaGamma::params().l2(0.0);
-/// assert_eq!(p.settings.l2, 0.0);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct GammaGammaParams {
-    /// Optimiser settings.
-    pub settings: OptimSettings,
-    /// Starting values `[p, q, gamma]`.
-    pub initial: Option<[f64; 3]>,
+mle_params! {
+    /// Builder for a Gamma-Gamma fit.
+    ///
+    /// ```
+    /// let p = segcore::clv::GammaGamma::params().l2(0.0);
+    /// assert_eq!(p.settings.l2, 0.0);
+    /// ```
+    GammaGammaParams for GammaGamma, 3, "[1.0, 1.0, 1.0]",
+    initial: " Starting values `[p, q, gamma]`."
 }
-
-mle_setters!(GammaGammaParams, GammaGamma, 3, "[1.0, 1.0, 1.0]");
 
 /// Checks spend columns: equal lengths, `x > 0` finite, `m > 0` finite.
 fn validate_spend(frequency: &[f64], monetary: &[f64]) -> Result<()> {
@@ -107,15 +100,7 @@ impl GammaGammaParams {
                 GammaGamma::partial(th, &frequency[rg.clone()], &monetary[rg])
             }))
         })?;
-        let p = &fit.params;
-        Ok(GammaGamma {
-            p: p[0],
-            q: p[1],
-            gamma: p[2],
-            log_likelihood: fit.log_likelihood,
-            standard_errors: fit.standard_errors,
-            report: fit.report,
-        })
+        GammaGamma::from_fit(fit)
     }
 }
 
@@ -142,37 +127,9 @@ pub struct GammaGamma {
     pub report: FitReport,
 }
 
-impl ModelKind for GammaGamma {
-    const KIND: &'static str = "GammaGamma";
-}
+fitted_model!(GammaGamma, GammaGammaParams, [p, q, gamma], "1.0, 0.0, 1.0");
 
 impl GammaGamma {
-    /// A builder with default settings.
-    ///
-    /// ```
-    /// assert_eq!(segcore::clv::GammaGamma::params().settings.max_iter, 500);
-    /// ```
-    pub fn params() -> GammaGammaParams {
-        GammaGammaParams::default()
-    }
-
-    /// A model with given parameters (all finite and > 0).
-    ///
-    /// ```
-    /// assert!(segcore::clv::GammaGamma::from_params(1.0, 0.0, 1.0).is_err());
-    /// ```
-    pub fn from_params(p: f64, q: f64, gamma: f64) -> Result<Self> {
-        check_positive(&["p", "q", "gamma"], &[p, q, gamma])?;
-        Ok(GammaGamma {
-            p,
-            q,
-            gamma,
-            log_likelihood: 0.0,
-            standard_errors: None,
-            report: unfitted_report(),
-        })
-    }
-
     /// Log-likelihood statistics of a batch of repeat buyers at `theta = [p, q, gamma]`.
     ///
     /// ```

@@ -14,9 +14,22 @@
 //! assert!(p.iter().all(|v| (0.0..=1.0).contains(v)));
 //! ```
 
-/// Generates the builder setters shared by the maximum-likelihood models.
-macro_rules! mle_setters {
-    ($params:ident, $model:ident, $n:literal, $example:literal) => {
+/// Generates the builder of a maximum-likelihood model: the struct (optimiser settings and
+/// optional starting values, `$initial` documenting them) and its chained setters.
+macro_rules! mle_params {
+    (
+        $(#[doc = $doc:literal])*
+        $params:ident for $model:ident, $n:literal, $example:literal, initial: $initial:literal
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct $params {
+            /// Optimiser settings (penalty, iterations, tolerance).
+            pub settings: super::optim::OptimSettings,
+            #[doc = $initial]
+            pub initial: Option<[f64; $n]>,
+        }
+
         impl $params {
             #[doc = concat!("Sets the L2 penalty on the natural-scale parameters.\n\n```\nlet p = segcore::clv::",
                 stringify!($model), "::params().l2(0.5);\nassert_eq!(p.settings.l2, 0.5);\n```")]
@@ -44,6 +57,63 @@ macro_rules! mle_setters {
             pub fn initial(mut self, v: [f64; $n]) -> Self {
                 self.initial = Some(v);
                 self
+            }
+        }
+    };
+}
+
+/// Generates what every fitted model has besides its formulas: its [`ModelKind`](crate::model::ModelKind),
+/// `params()`, `from_params` (every parameter finite and > 0; `$bad` is a doc example that
+/// fails) and `from_fit`, the model of an optimiser result. `$unit` names the time-unit
+/// field of the continuous-time models.
+macro_rules! fitted_model {
+    ($model:ident, $params:ident, [$($p:ident),+], $bad:literal $(, $unit:ident)?) => {
+        impl crate::model::ModelKind for $model {
+            const KIND: &'static str = stringify!($model);
+            $(fn time_unit(&self) -> Option<String> {
+                Some(self.$unit.to_string())
+            })?
+        }
+
+        impl $model {
+            #[doc = concat!("A builder with default settings.\n\n```\nlet p = segcore::clv::",
+                stringify!($model), "::params();\nassert_eq!((p.settings.max_iter, p.initial), (500, None));\n```")]
+            pub fn params() -> $params {
+                $params::default()
+            }
+
+            #[doc = concat!("A model with given parameters (all finite and > 0).\n\n```\n",
+                "# use segcore::data::TimeUnit;\nassert!(segcore::clv::", stringify!($model),
+                "::from_params(", $bad, ").is_err());\n```")]
+            pub fn from_params($($p: f64),+ $(, $unit: crate::data::TimeUnit)?) -> Result<Self> {
+                super::beta_geo::check_positive(&[$(stringify!($p)),+], &[$($p),+])?;
+                Ok($model {
+                    $($p,)+
+                    $($unit,)?
+                    log_likelihood: 0.0,
+                    standard_errors: None,
+                    report: super::beta_geo::unfitted_report(),
+                })
+            }
+
+            /// The model at the optimum of a fit.
+            pub(crate) fn from_fit(
+                fit: super::optim::MleFit
+                $(, $unit: crate::data::TimeUnit)?
+            ) -> Result<Self> {
+                let &[$($p),+] = fit.params.as_slice() else {
+                    return Err(SegError::Numerical {
+                        context: concat!(stringify!($model), " fit").into(),
+                        reason: format!("{} parameters from the optimiser", fit.params.len()),
+                    });
+                };
+                Ok($model {
+                    $($p,)+
+                    $($unit,)?
+                    log_likelihood: fit.log_likelihood,
+                    standard_errors: fit.standard_errors,
+                    report: fit.report,
+                })
             }
         }
     };

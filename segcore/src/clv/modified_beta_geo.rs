@@ -13,37 +13,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::beta_geo::{check_positive, default_rate_init, unfitted_report};
-use super::optim::{FitReport, LogLikStats, OptimSettings, fit_mle, sum_stats};
-use super::special::{
-    digamma, ln_beta, ln_gamma, ln_hyp2f1, ln_hyp2f1_many, log_add_exp, log_sum_exp,
+use super::beta_geo::{
+    bg_conditional_path, bg_expected_purchases, check_nonempty, default_rate_init, ln_odds_inactive,
 };
+use super::optim::{FitReport, LogLikStats, fit_mle, sum_stats};
+use super::special::{digamma, ln_beta, ln_gamma, log_add_exp, log_sum_exp};
 use super::summary::{RfmSummary, SummaryBatch, WeightedSummary};
-use super::transaction::{TransactionModel, check_time, finite};
+use super::transaction::{TransactionModel, check_time, finite, posterior_mean_wait};
 use crate::data::TimeUnit;
-use crate::model::ModelKind;
 use crate::{Result, SegError};
 
-/// Builder for an MBG/NBD fit.
-///
-/// ```
-/// let p = segcore::clv::ModifiedBetaGeo::params().l2(0.001).max_iter(200).tol(1e-8);
-/// assert_eq!(p.settings.max_iter, 200);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ModifiedBetaGeoParams {
-    /// Optimiser settings (penalty, iterations, tolerance).
-    pub settings: OptimSettings,
-    /// Starting values `[r, alpha, a, b]`; default `[1, mean(T)/max(mean(x), 0.1)... , 1, 1]`.
-    pub initial: Option<[f64; 4]>,
+mle_params! {
+    /// Builder for an MBG/NBD fit.
+    ///
+    /// ```
+    /// let p = segcore::clv::ModifiedBetaGeo::params().l2(0.001).max_iter(200).tol(1e-8);
+    /// assert_eq!(p.settings.max_iter, 200);
+    /// ```
+    ModifiedBetaGeoParams for ModifiedBetaGeo, 4, "[0.5, 5.0, 1.0, 2.0]",
+    initial: " Starting values `[r, alpha, a, b]`; default `[1, mean(T)/max(mean(x), 0.1)... , 1, 1]`."
 }
-
-mle_setters!(
-    ModifiedBetaGeoParams,
-    ModifiedBetaGeo,
-    4,
-    "[0.5, 5.0, 1.0, 2.0]"
-);
 
 impl ModifiedBetaGeoParams {
     /// Fits the model by maximum likelihood on the compressed summary.
@@ -69,11 +58,7 @@ impl ModifiedBetaGeoParams {
     /// assert!(ModifiedBetaGeo::params().fit_weighted(&w).is_ok());
     /// ```
     pub fn fit_weighted(&self, data: &WeightedSummary) -> Result<ModifiedBetaGeo> {
-        if data.is_empty() {
-            return Err(SegError::Empty {
-                what: "summary".into(),
-            });
-        }
+        check_nonempty(data)?;
         let init = self.initial.unwrap_or_else(|| {
             let [_, alpha] = default_rate_init(data);
             [1.0, alpha, 1.0, 1.0]
@@ -81,17 +66,7 @@ impl ModifiedBetaGeoParams {
         let fit = fit_mle("ModifiedBetaGeo", &init, &self.settings, |th| {
             Ok(sum_stats(data, 4, |b| ModifiedBetaGeo::partial(th, b)))
         })?;
-        let p = &fit.params;
-        Ok(ModifiedBetaGeo {
-            r: p[0],
-            alpha: p[1],
-            a: p[2],
-            b: p[3],
-            unit: data.unit,
-            log_likelihood: fit.log_likelihood,
-            standard_errors: fit.standard_errors,
-            report: fit.report,
-        })
+        ModifiedBetaGeo::from_fit(fit, data.unit)
     }
 }
 
@@ -125,44 +100,15 @@ pub struct ModifiedBetaGeo {
     pub report: FitReport,
 }
 
-impl ModelKind for ModifiedBetaGeo {
-    const KIND: &'static str = "ModifiedBetaGeo";
-    fn time_unit(&self) -> Option<String> {
-        Some(self.unit.to_string())
-    }
-}
+fitted_model!(
+    ModifiedBetaGeo,
+    ModifiedBetaGeoParams,
+    [r, alpha, a, b],
+    "0.0, 1.0, 1.0, 1.0, TimeUnit::Days",
+    unit
+);
 
 impl ModifiedBetaGeo {
-    /// A builder with default settings.
-    ///
-    /// ```
-    /// let p = segcore::clv::ModifiedBetaGeo::params();
-    /// assert_eq!(p.settings.l2, 0.0);
-    /// ```
-    pub fn params() -> ModifiedBetaGeoParams {
-        ModifiedBetaGeoParams::default()
-    }
-
-    /// A model with given parameters (all finite and > 0).
-    ///
-    /// ```
-    /// # use segcore::clv::ModifiedBetaGeo; use segcore::data::TimeUnit;
-    /// assert!(ModifiedBetaGeo::from_params(0.0, 1.0, 1.0, 1.0, TimeUnit::Days).is_err());
-    /// ```
-    pub fn from_params(r: f64, alpha: f64, a: f64, b: f64, unit: TimeUnit) -> Result<Self> {
-        check_positive(&["r", "alpha", "a", "b"], &[r, alpha, a, b])?;
-        Ok(ModifiedBetaGeo {
-            r,
-            alpha,
-            a,
-            b,
-            unit,
-            log_likelihood: 0.0,
-            standard_errors: None,
-            report: unfitted_report(),
-        })
-    }
-
     /// Parameters as `[r, alpha, a, b]`.
     ///
     /// ```
@@ -249,21 +195,8 @@ impl TransactionModel for ModifiedBetaGeo {
     }
 
     fn expected_purchases_one(&self, t: f64) -> Result<f64> {
-        check_time("t", t)?;
-        let (r, al, a, b) = (self.r, self.alpha, self.a, self.b);
-        if t == 0.0 {
-            return Ok(0.0);
-        }
-        if (a - 1.0).abs() < 1e-12 {
-            return Err(SegError::Numerical {
-                context: "ModifiedBetaGeo expected purchases".into(),
-                reason: "a = 1 makes the closed form singular".into(),
-            });
-        }
-        let (lh, sh) = ln_hyp2f1(r, b + 1.0, a + b, t / (al + t))?;
-        let e = lh + r * (al / (al + t)).ln();
-        let v = b / (a - 1.0) * (1.0 - sh * e.exp());
-        finite("ModifiedBetaGeo expected purchases", v)
+        let p = [self.r, self.alpha, self.a, self.b];
+        bg_expected_purchases("ModifiedBetaGeo", p, 1.0, self.b, t)
     }
 
     fn conditional_expected_purchases_one(
@@ -283,42 +216,13 @@ impl TransactionModel for ModifiedBetaGeo {
         t_x: f64,
         big_t: f64,
     ) -> Result<Vec<f64>> {
-        let (r, al, a, b) = (self.r, self.alpha, self.a, self.b);
-        for &t in ts {
-            check_time("t", t)?;
-        }
-        if (a - 1.0).abs() < 1e-12 {
-            return Err(SegError::Numerical {
-                context: "ModifiedBetaGeo conditional expected purchases".into(),
-                reason: "a = 1 makes the closed form singular".into(),
-            });
-        }
-        let zs: Vec<f64> = ts.iter().map(|t| t / (al + big_t + t)).collect();
-        let hyps = ln_hyp2f1_many(r + x, b + x + 1.0, a + b + x, &zs)?;
-        ts.iter()
-            .zip(hyps)
-            .map(|(&t, (lh, sh))| {
-                if t == 0.0 {
-                    return Ok(0.0);
-                }
-                let e = lh + (r + x) * ((al + big_t) / (al + t + big_t)).ln();
-                let second = if sh > 0.0 { -e.exp_m1() } else { 1.0 + e.exp() };
-                let numerator = (a + b + x) / (a - 1.0) * second;
-                let ln_den = log_add_exp(
-                    0.0,
-                    (a / (b + x)).ln() + (r + x) * ((al + big_t) / (al + t_x)).ln(),
-                );
-                finite(
-                    "ModifiedBetaGeo conditional expected purchases",
-                    numerator * (-ln_den).exp(),
-                )
-            })
-            .collect()
+        let p = [self.r, self.alpha, self.a, self.b];
+        bg_conditional_path("ModifiedBetaGeo", p, 1.0, ts, x, t_x, big_t)
     }
 
     fn p_alive_one(&self, x: f64, t_x: f64, big_t: f64) -> Result<f64> {
-        let (r, al, a, b) = (self.r, self.alpha, self.a, self.b);
-        let log_div = (r + x) * ((al + big_t) / (al + t_x)).ln() + (a / (b + x)).ln();
+        let p = [self.r, self.alpha, self.a, self.b];
+        let log_div = ln_odds_inactive(p, 1.0, x, t_x, big_t);
         finite(
             "ModifiedBetaGeo p_alive",
             (-log_add_exp(0.0, log_div)).exp(),
@@ -359,11 +263,6 @@ impl TransactionModel for ModifiedBetaGeo {
     }
 
     fn expected_time_to_next_purchase_one(&self, x: f64, _t_x: f64, big_t: f64) -> Result<f64> {
-        let k = self.r + x - 1.0;
-        Ok(if k > 0.0 {
-            (self.alpha + big_t) / k
-        } else {
-            f64::INFINITY
-        })
+        Ok(posterior_mean_wait(self.r, self.alpha, x, big_t))
     }
 }

@@ -12,36 +12,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::beta_geo::{
-    WARM_START_ROWS, check_positive, default_rate_init, subsample, unfitted_report,
-};
-use super::optim::{
-    FitReport, LogLikStats, OptimSettings, TimeTable, fit_mle_from, sum_ranges, sum_stats,
-};
+use super::beta_geo::{WARM_START_ROWS, check_nonempty, default_rate_init, start_point};
+use super::optim::{FitReport, LogLikStats, TimeTable, fit_mle_from, sum_ranges, sum_stats};
 use super::special::{
     A1Series, digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp, log_sum_exp,
 };
 use super::summary::{RfmSummary, SummaryBatch, WeightedSummary};
-use super::transaction::{TransactionModel, check_time, finite};
+use super::transaction::{TransactionModel, check_time, finite, posterior_mean_wait};
 use crate::data::TimeUnit;
-use crate::model::ModelKind;
 use crate::{Result, SegError};
 
-/// Builder for a Pareto/NBD fit.
-///
-/// ```
-/// let p = segcore::clv::ParetoNbd::params().max_iter(300);
-/// assert_eq!(p.settings.max_iter, 300);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ParetoNbdParams {
-    /// Optimiser settings.
-    pub settings: OptimSettings,
-    /// Starting values `[r, alpha, s, beta]`.
-    pub initial: Option<[f64; 4]>,
+mle_params! {
+    /// Builder for a Pareto/NBD fit.
+    ///
+    /// ```
+    /// let p = segcore::clv::ParetoNbd::params().max_iter(300);
+    /// assert_eq!(p.settings.max_iter, 300);
+    /// ```
+    ParetoNbdParams for ParetoNbd, 4, "[0.5, 10.0, 0.5, 10.0]",
+    initial: " Starting values `[r, alpha, s, beta]`."
 }
-
-mle_setters!(ParetoNbdParams, ParetoNbd, 4, "[0.5, 10.0, 0.5, 10.0]");
 
 impl ParetoNbdParams {
     /// Fits the model by maximum likelihood on the compressed summary.
@@ -72,32 +62,24 @@ impl ParetoNbdParams {
     /// assert!(ParetoNbd::params().fit_weighted(&w).is_ok());
     /// ```
     pub fn fit_weighted(&self, data: &WeightedSummary) -> Result<ParetoNbd> {
-        if data.is_empty() {
-            return Err(SegError::Empty {
-                what: "summary".into(),
-            });
-        }
-        let mut init = self.initial.unwrap_or_else(|| {
-            let [_, alpha] = default_rate_init(data);
-            [1.0, alpha, 1.0, alpha]
-        });
-        let mut warm = false;
-        if self.initial.is_none() {
-            // large data: start from a rough fit on a systematic subsample
-            if let Some(sub) = subsample(data, WARM_START_ROWS / 2) {
+        check_nonempty(data)?;
+        let (init, warm) = start_point(
+            self.initial,
+            || {
+                let [_, alpha] = default_rate_init(data);
+                [1.0, alpha, 1.0, alpha]
+            },
+            data,
+            WARM_START_ROWS / 2,
+            &self.settings,
+            |sub, settings, init| {
                 let rough = ParetoNbdParams {
-                    settings: OptimSettings {
-                        tol: 1e-5,
-                        ..self.settings.clone()
-                    },
+                    settings,
                     initial: Some(init),
                 };
-                if let Ok(m) = rough.fit_weighted(&sub) {
-                    init = [m.r, m.alpha, m.s, m.beta];
-                    warm = true;
-                }
-            }
-        }
+                rough.fit_weighted(sub).map(|m| m.to_vec())
+            },
+        );
         let table = TimeTable::build(data);
         let fit = fit_mle_from(
             "ParetoNbd",
@@ -106,17 +88,7 @@ impl ParetoNbdParams {
             |th| ParetoNbd::stats(th, data, table.as_ref()),
             warm,
         )?;
-        let p = &fit.params;
-        Ok(ParetoNbd {
-            r: p[0],
-            alpha: p[1],
-            s: p[2],
-            beta: p[3],
-            unit: data.unit,
-            log_likelihood: fit.log_likelihood,
-            standard_errors: fit.standard_errors,
-            report: fit.report,
-        })
+        ParetoNbd::from_fit(fit, data.unit)
     }
 }
 
@@ -166,12 +138,13 @@ pub struct ParetoNbd {
     pub report: FitReport,
 }
 
-impl ModelKind for ParetoNbd {
-    const KIND: &'static str = "ParetoNbd";
-    fn time_unit(&self) -> Option<String> {
-        Some(self.unit.to_string())
-    }
-}
+fitted_model!(
+    ParetoNbd,
+    ParetoNbdParams,
+    [r, alpha, s, beta],
+    "0.0, 1.0, 1.0, 1.0, TimeUnit::Days",
+    unit
+);
 
 /// The 2F1 series of the A0 term for frequency `x` (shared by all rows with that `x`).
 fn a0_series(th: &[f64], x: f64) -> Result<A1Series> {
@@ -238,35 +211,6 @@ fn direct_times(al: f64, be: f64, tx: f64, tt: f64) -> [f64; 8] {
 }
 
 impl ParetoNbd {
-    /// A builder with default settings.
-    ///
-    /// ```
-    /// assert_eq!(segcore::clv::ParetoNbd::params().settings.l2, 0.0);
-    /// ```
-    pub fn params() -> ParetoNbdParams {
-        ParetoNbdParams::default()
-    }
-
-    /// A model with given parameters (all finite and > 0).
-    ///
-    /// ```
-    /// # use segcore::clv::ParetoNbd; use segcore::data::TimeUnit;
-    /// assert!(ParetoNbd::from_params(1.0, -1.0, 1.0, 1.0, TimeUnit::Days).is_err());
-    /// ```
-    pub fn from_params(r: f64, alpha: f64, s: f64, beta: f64, unit: TimeUnit) -> Result<Self> {
-        check_positive(&["r", "alpha", "s", "beta"], &[r, alpha, s, beta])?;
-        Ok(ParetoNbd {
-            r,
-            alpha,
-            s,
-            beta,
-            unit,
-            log_likelihood: 0.0,
-            standard_errors: None,
-            report: unfitted_report(),
-        })
-    }
-
     /// Parameters as `[r, alpha, s, beta]`.
     ///
     /// ```
@@ -532,12 +476,7 @@ impl TransactionModel for ParetoNbd {
     }
 
     fn expected_time_to_next_purchase_one(&self, x: f64, _t_x: f64, big_t: f64) -> Result<f64> {
-        let k = self.r + x - 1.0;
-        Ok(if k > 0.0 {
-            (self.alpha + big_t) / k
-        } else {
-            f64::INFINITY
-        })
+        Ok(posterior_mean_wait(self.r, self.alpha, x, big_t))
     }
 
     fn dert_closed_form(&self, delta: f64, x: f64, t_x: f64, big_t: f64) -> Option<Result<f64>> {

@@ -106,6 +106,18 @@ pub(crate) fn finite(context: &str, v: f64) -> Result<f64> {
     }
 }
 
+/// The posterior mean `E[1/λ | alive] = (α + T) / (r + x − 1)` of the time between purchases
+/// of an alive customer with `x` repeat purchases at age `T`, whose purchase rate λ is
+/// Gamma(r + x, α + T) a posteriori; infinite when `r + x ≤ 1`.
+pub(crate) fn posterior_mean_wait(r: f64, alpha: f64, x: f64, big_t: f64) -> f64 {
+    let k = r + x - 1.0;
+    if k > 0.0 {
+        (alpha + big_t) / k
+    } else {
+        f64::INFINITY
+    }
+}
+
 /// A fitted continuous-time purchase (transaction) model.
 ///
 /// Implementors give the per-customer formulas; the vector forms (validated, parallel) come

@@ -1,7 +1,10 @@
 //! Column types shared by the logs: time columns, categorical columns and validation helpers.
 
-use rustc_hash::FxHashMap;
+use std::hash::Hash;
 
+use rustc_hash::FxHashSet;
+
+use super::ids::{CustomerIndex, IdColumn, intern_sorted};
 use super::time::{TimeFormat, check_time, parse_time};
 use crate::{Result, SegError};
 
@@ -113,37 +116,12 @@ impl Categorical {
     /// assert_eq!(c.len(), 1);
     /// ```
     pub fn from_strings<S: AsRef<str>>(values: &[S]) -> Self {
-        let mut map: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut uniq: Vec<&str> = Vec::new();
-        let mut codes = Vec::with_capacity(values.len());
-        for v in values {
+        let (levels, codes) = intern_sorted(values.iter().map(|v| {
             let v = v.as_ref();
-            if v.is_empty() {
-                codes.push(MISSING);
-                continue;
-            }
-            let next = uniq.len() as u32;
-            codes.push(*map.entry(v).or_insert_with(|| {
-                uniq.push(v);
-                next
-            }));
-        }
-        let mut order: Vec<u32> = (0..uniq.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| uniq[a as usize].cmp(uniq[b as usize]));
-        let mut rank = vec![0u32; uniq.len()];
-        for (new, &old) in order.iter().enumerate() {
-            rank[old as usize] = new as u32;
-        }
-        for c in codes.iter_mut() {
-            if *c != MISSING {
-                *c = rank[*c as usize];
-            }
-        }
+            (!v.is_empty()).then_some(v)
+        }));
         Categorical {
-            levels: order
-                .iter()
-                .map(|&o| uniq[o as usize].to_string())
-                .collect(),
+            levels: levels.into_iter().map(str::to_string).collect(),
             codes,
         }
     }
@@ -237,4 +215,48 @@ pub fn check_finite(column: &str, values: &[f64]) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// helpers shared by the log builders
+
+/// Text values of a builder column.
+pub(crate) fn strings<S: Into<String>>(v: Vec<S>) -> Vec<String> {
+    v.into_iter().map(Into::into).collect()
+}
+
+/// The categorical column of an optional text column.
+pub(crate) fn categorical(v: Option<Vec<String>>) -> Option<Categorical> {
+    v.map(|v| Categorical::from_strings(&v))
+}
+
+/// The code of row `i` of an optional categorical column (0 when the column is absent).
+pub(crate) fn code_at(c: &Option<Categorical>, i: usize) -> u32 {
+    c.as_ref().map_or(0, |c| c.codes[i])
+}
+
+/// Refuses a log of `n = 0` rows (`what` names it), then checks that every given column
+/// (`None` = an optional column that is absent) has `n` rows, in the order given.
+pub(crate) fn check_rows(what: &str, n: usize, columns: &[(&str, Option<usize>)]) -> Result<()> {
+    if n == 0 {
+        return Err(SegError::Empty { what: what.into() });
+    }
+    for &(name, len) in columns {
+        if let Some(len) = len {
+            check_len(name, n, len)?;
+        }
+    }
+    Ok(())
+}
+
+/// Validates the customer id column and indexes it: the index and every row's code.
+pub(crate) fn index_customers(ids: &IdColumn) -> Result<(CustomerIndex, Vec<u32>)> {
+    ids.validate("customer_id")?;
+    Ok(CustomerIndex::build(ids))
+}
+
+/// Number of rows `0..n` whose `key` repeats the key of an earlier row.
+pub(crate) fn count_repeats<K: Hash + Eq>(n: usize, mut key: impl FnMut(usize) -> K) -> usize {
+    let mut seen: FxHashSet<K> = FxHashSet::default();
+    (0..n).filter(|&i| !seen.insert(key(i))).count()
 }

@@ -798,6 +798,61 @@ fn opt_push<T>(col: &mut Option<Vec<T>>, present: bool, v: T) {
 }
 
 // ---------------------------------------------------------------------------------------
+// the driver shared by the three readers
+
+/// The columns a reader collects besides the customer id and the time (fields 0 and 1 of
+/// every log), and how they become the log.
+trait LogColumns {
+    /// The log read.
+    type Log;
+    /// The log's fields, in the order of the module table.
+    const FIELDS: &'static [FieldSpec];
+    /// Parses the other fields of a row whose id and time are valid; appends them only when
+    /// every one is valid.
+    fn push(&mut self, l: &Layout, r: &[&str]) -> std::result::Result<(), RowErr>;
+    /// Builds (and validates) the log.
+    fn build(self, customer: IdColumn, timestamp: TimeColumn) -> Result<Self::Log>;
+    /// The log's count of repeated rows.
+    fn duplicate_rows(log: &Self::Log) -> usize;
+}
+
+/// Reads a log: every row's id and time, the other fields by `cols`, then the build.
+fn read_log<R: Read, C: LogColumns>(
+    rdr: R,
+    name: &str,
+    opts: &CsvOptions,
+    mut cols: C,
+) -> Result<(C::Log, ReadReport)> {
+    let mut rd = Reading::new(name, opts, C::FIELDS)?;
+    let mut ids: Vec<String> = Vec::new();
+    let mut ts: Vec<i64> = Vec::new();
+    let (id_type, fmt) = (opts.id_type, opts.time_format);
+    let mut parse = |l: &Layout, r: &[&str]| -> std::result::Result<(), RowErr> {
+        let id = get(l, r, 0).unwrap_or("");
+        id_value(id, id_type, 0)?;
+        let t = parse_ts(l, r, 1, fmt)?;
+        cols.push(l, r)?;
+        ids.push(id.to_string());
+        ts.push(t);
+        Ok(())
+    };
+    for_each_record(rdr, name, opts.delimiter, &mut |line, rec| {
+        rd.record(line, rec, &mut parse)
+    })?;
+    rd.check_nonempty()?;
+    let log = cols
+        .build(id_column(ids, id_type), TimeColumn::Seconds(ts))
+        .map_err(|e| rd.map_build_err(e))?;
+    rd.report.duplicate_rows = C::duplicate_rows(&log);
+    Ok((log, rd.report))
+}
+
+/// Text of field `f` of a row ("" when absent).
+fn text(l: &Layout, r: &[&str], f: usize) -> String {
+    get(l, r, f).unwrap_or("").to_string()
+}
+
+// ---------------------------------------------------------------------------------------
 // transactions
 
 /// Reads transactions from a file; see the module docs for the columns.
@@ -829,22 +884,25 @@ pub fn read_transactions_from_reader<R: Read>(
     name: &str,
     opts: &CsvOptions,
 ) -> Result<(Transactions, ReadReport)> {
-    let mut rd = Reading::new(name, opts, &TX_FIELDS)?;
-    let mut ids: Vec<String> = Vec::new();
-    let mut ts: Vec<i64> = Vec::new();
-    let mut amount: Vec<f64> = Vec::new();
-    let mut order_id: Option<Vec<String>> = None;
-    let mut quantity: Option<Vec<f64>> = None;
-    let mut product: Option<Vec<String>> = None;
-    let mut category: Option<Vec<String>> = None;
-    let mut channel: Option<Vec<String>> = None;
-    let mut discount: Option<Vec<bool>> = None;
-    let id_type = opts.id_type;
-    let fmt = opts.time_format;
-    let mut parse = |l: &Layout, r: &[&str]| -> std::result::Result<(), RowErr> {
-        let id = get(l, r, 0).unwrap_or("");
-        id_value(id, id_type, 0)?;
-        let t = parse_ts(l, r, 1, fmt)?;
+    read_log(rdr, name, opts, TxColumns::default())
+}
+
+#[derive(Default)]
+struct TxColumns {
+    amount: Vec<f64>,
+    order_id: Option<Vec<String>>,
+    quantity: Option<Vec<f64>>,
+    product: Option<Vec<String>>,
+    category: Option<Vec<String>>,
+    channel: Option<Vec<String>>,
+    discount: Option<Vec<bool>>,
+}
+
+impl LogColumns for TxColumns {
+    type Log = Transactions;
+    const FIELDS: &'static [FieldSpec] = &TX_FIELDS;
+
+    fn push(&mut self, l: &Layout, r: &[&str]) -> std::result::Result<(), RowErr> {
         let a = parse_num(required(l, r, 2)?, 2)?;
         let q = match get(l, r, 4) {
             Some(s) => {
@@ -864,45 +922,34 @@ pub fn read_transactions_from_reader<R: Read>(
             Some(s) => parse_flag(s, 8)?,
             None => false,
         };
-        ids.push(id.to_string());
-        ts.push(t);
-        amount.push(a);
-        let text = |f: usize| get(l, r, f).unwrap_or("").to_string();
-        opt_push(&mut order_id, l.idx[3].is_some(), text(3));
-        opt_push(&mut quantity, l.idx[4].is_some(), q);
-        opt_push(&mut product, l.idx[5].is_some(), text(5));
-        opt_push(&mut category, l.idx[6].is_some(), text(6));
-        opt_push(&mut channel, l.idx[7].is_some(), text(7));
-        opt_push(&mut discount, l.idx[8].is_some(), d);
+        self.amount.push(a);
+        opt_push(&mut self.order_id, l.idx[3].is_some(), text(l, r, 3));
+        opt_push(&mut self.quantity, l.idx[4].is_some(), q);
+        opt_push(&mut self.product, l.idx[5].is_some(), text(l, r, 5));
+        opt_push(&mut self.category, l.idx[6].is_some(), text(l, r, 6));
+        opt_push(&mut self.channel, l.idx[7].is_some(), text(l, r, 7));
+        opt_push(&mut self.discount, l.idx[8].is_some(), d);
         Ok(())
-    };
-    for_each_record(rdr, name, opts.delimiter, &mut |line, rec| {
-        rd.record(line, rec, &mut parse)
-    })?;
-    rd.check_nonempty()?;
-    let mut b: TransactionsBuilder =
-        Transactions::builder(id_column(ids, id_type), TimeColumn::Seconds(ts), amount);
-    if let Some(v) = order_id {
-        b = b.order_id(v);
     }
-    if let Some(v) = quantity {
-        b = b.quantity(v);
+
+    fn build(self, customer: IdColumn, timestamp: TimeColumn) -> Result<Transactions> {
+        TransactionsBuilder {
+            customer,
+            timestamp,
+            amount: self.amount,
+            order_id: self.order_id,
+            quantity: self.quantity,
+            product: self.product,
+            category: self.category,
+            channel: self.channel,
+            discount: self.discount,
+        }
+        .build()
     }
-    if let Some(v) = product {
-        b = b.product(v);
+
+    fn duplicate_rows(log: &Transactions) -> usize {
+        log.duplicate_rows()
     }
-    if let Some(v) = category {
-        b = b.category(v);
-    }
-    if let Some(v) = channel {
-        b = b.channel(v);
-    }
-    if let Some(v) = discount {
-        b = b.discount(v);
-    }
-    let tx = b.build().map_err(|e| rd.map_build_err(e))?;
-    rd.report.duplicate_rows = tx.duplicate_rows();
-    Ok((tx, rd.report))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -934,21 +981,24 @@ pub fn read_events_from_reader<R: Read>(
     name: &str,
     opts: &CsvOptions,
 ) -> Result<(Events, ReadReport)> {
-    let mut rd = Reading::new(name, opts, &EV_FIELDS)?;
-    let mut ids: Vec<String> = Vec::new();
-    let mut ts: Vec<i64> = Vec::new();
-    let mut kind: Vec<String> = Vec::new();
-    let mut category: Option<Vec<String>> = None;
-    let mut channel: Option<Vec<String>> = None;
-    let mut session: Option<Vec<String>> = None;
-    let mut platform: Option<Vec<String>> = None;
-    let mut value: Option<Vec<f64>> = None;
-    let id_type = opts.id_type;
-    let fmt = opts.time_format;
-    let mut parse = |l: &Layout, r: &[&str]| -> std::result::Result<(), RowErr> {
-        let id = get(l, r, 0).unwrap_or("");
-        id_value(id, id_type, 0)?;
-        let t = parse_ts(l, r, 1, fmt)?;
+    read_log(rdr, name, opts, EvColumns::default())
+}
+
+#[derive(Default)]
+struct EvColumns {
+    kind: Vec<String>,
+    category: Option<Vec<String>>,
+    channel: Option<Vec<String>>,
+    session: Option<Vec<String>>,
+    platform: Option<Vec<String>>,
+    value: Option<Vec<f64>>,
+}
+
+impl LogColumns for EvColumns {
+    type Log = Events;
+    const FIELDS: &'static [FieldSpec] = &EV_FIELDS;
+
+    fn push(&mut self, l: &Layout, r: &[&str]) -> std::result::Result<(), RowErr> {
         let k = get(l, r, 2).unwrap_or("");
         if k.is_empty() {
             return Err(RowErr::new(2, "missing value", "empty event kind"));
@@ -969,41 +1019,32 @@ pub fn read_events_from_reader<R: Read>(
                 v
             }
         };
-        ids.push(id.to_string());
-        ts.push(t);
-        kind.push(k.to_string());
-        let text = |f: usize| get(l, r, f).unwrap_or("").to_string();
-        opt_push(&mut category, l.idx[3].is_some(), text(3));
-        opt_push(&mut channel, l.idx[4].is_some(), text(4));
-        opt_push(&mut session, l.idx[5].is_some(), text(5));
-        opt_push(&mut platform, l.idx[6].is_some(), text(6));
-        opt_push(&mut value, l.idx[7].is_some(), v);
+        self.kind.push(k.to_string());
+        opt_push(&mut self.category, l.idx[3].is_some(), text(l, r, 3));
+        opt_push(&mut self.channel, l.idx[4].is_some(), text(l, r, 4));
+        opt_push(&mut self.session, l.idx[5].is_some(), text(l, r, 5));
+        opt_push(&mut self.platform, l.idx[6].is_some(), text(l, r, 6));
+        opt_push(&mut self.value, l.idx[7].is_some(), v);
         Ok(())
-    };
-    for_each_record(rdr, name, opts.delimiter, &mut |line, rec| {
-        rd.record(line, rec, &mut parse)
-    })?;
-    rd.check_nonempty()?;
-    let mut b: EventsBuilder =
-        Events::builder(id_column(ids, id_type), TimeColumn::Seconds(ts), kind);
-    if let Some(v) = category {
-        b = b.category(v);
     }
-    if let Some(v) = channel {
-        b = b.channel(v);
+
+    fn build(self, customer: IdColumn, timestamp: TimeColumn) -> Result<Events> {
+        EventsBuilder {
+            customer,
+            timestamp,
+            kind: self.kind,
+            category: self.category,
+            channel: self.channel,
+            session: self.session,
+            platform: self.platform,
+            value: self.value,
+        }
+        .build()
     }
-    if let Some(v) = session {
-        b = b.session(v);
+
+    fn duplicate_rows(log: &Events) -> usize {
+        log.duplicate_rows()
     }
-    if let Some(v) = platform {
-        b = b.platform(v);
-    }
-    if let Some(v) = value {
-        b = b.value(v);
-    }
-    let ev = b.build().map_err(|e| rd.map_build_err(e))?;
-    rd.report.duplicate_rows = ev.duplicate_rows();
-    Ok((ev, rd.report))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1035,21 +1076,28 @@ pub fn read_feedback_from_reader<R: Read>(
     name: &str,
     opts: &CsvOptions,
 ) -> Result<(Feedback, ReadReport)> {
-    let mut rd = Reading::new(name, opts, &FB_FIELDS)?;
-    let mut ids: Vec<String> = Vec::new();
-    let mut ts: Vec<i64> = Vec::new();
-    let mut score: Vec<f64> = Vec::new();
-    let mut scale: Vec<String> = Vec::new();
-    let mut topic: Option<Vec<String>> = None;
-    let id_type = opts.id_type;
-    let fmt = opts.time_format;
-    let default_scale = opts.default_scale;
-    let mut parse = |l: &Layout, r: &[&str]| -> std::result::Result<(), RowErr> {
-        let id = get(l, r, 0).unwrap_or("");
-        id_value(id, id_type, 0)?;
-        let t = parse_ts(l, r, 1, fmt)?;
+    let cols = FbColumns {
+        default_scale: opts.default_scale,
+        ..FbColumns::default()
+    };
+    read_log(rdr, name, opts, cols)
+}
+
+#[derive(Default)]
+struct FbColumns {
+    default_scale: Option<ScoreScale>,
+    score: Vec<f64>,
+    scale: Vec<String>,
+    topic: Option<Vec<String>>,
+}
+
+impl LogColumns for FbColumns {
+    type Log = Feedback;
+    const FIELDS: &'static [FieldSpec] = &FB_FIELDS;
+
+    fn push(&mut self, l: &Layout, r: &[&str]) -> std::result::Result<(), RowErr> {
         let s = parse_num(required(l, r, 2)?, 2)?;
-        let sc = match (get(l, r, 3), default_scale) {
+        let sc = match (get(l, r, 3), self.default_scale) {
             (Some(text), d) if !text.is_empty() || d.is_none() => {
                 ScoreScale::parse(text).map_err(|_| {
                     RowErr::new(
@@ -1073,33 +1121,26 @@ pub fn read_feedback_from_reader<R: Read>(
                 format!("{s} is outside the {} range {lo}..{hi}", sc.as_str()),
             ));
         }
-        ids.push(id.to_string());
-        ts.push(t);
-        score.push(s);
-        scale.push(sc.as_str().to_string());
-        opt_push(
-            &mut topic,
-            l.idx[4].is_some(),
-            get(l, r, 4).unwrap_or("").to_string(),
-        );
+        self.score.push(s);
+        self.scale.push(sc.as_str().to_string());
+        opt_push(&mut self.topic, l.idx[4].is_some(), text(l, r, 4));
         Ok(())
-    };
-    for_each_record(rdr, name, opts.delimiter, &mut |line, rec| {
-        rd.record(line, rec, &mut parse)
-    })?;
-    rd.check_nonempty()?;
-    let mut b: FeedbackBuilder = Feedback::builder(
-        id_column(ids, id_type),
-        TimeColumn::Seconds(ts),
-        score,
-        scale,
-    );
-    if let Some(v) = topic {
-        b = b.topic(v);
     }
-    let fb = b.build().map_err(|e| rd.map_build_err(e))?;
-    rd.report.duplicate_rows = fb.duplicate_rows();
-    Ok((fb, rd.report))
+
+    fn build(self, customer: IdColumn, timestamp: TimeColumn) -> Result<Feedback> {
+        FeedbackBuilder {
+            customer,
+            timestamp,
+            score: self.score,
+            scale: self.scale,
+            topic: self.topic,
+        }
+        .build()
+    }
+
+    fn duplicate_rows(log: &Feedback) -> usize {
+        log.duplicate_rows()
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Site, app and campaign events: browsing, carts and checkout stages, campaign engagement.
 
-use rustc_hash::FxHashSet;
-
-use super::columns::{Categorical, TimeColumn, check_len};
+use super::columns::{
+    Categorical, TimeColumn, categorical, check_rows, code_at, count_repeats, index_customers,
+    strings,
+};
 use super::ids::{CustomerIndex, IdColumn};
 use crate::{Result, SegError};
 
@@ -190,21 +191,14 @@ pub struct Events {
 /// Builder for [`Events`]; see [`Events::builder`].
 #[derive(Debug, Clone)]
 pub struct EventsBuilder {
-    customer: IdColumn,
-    timestamp: TimeColumn,
-    kind: Vec<String>,
-    category: Option<Vec<String>>,
-    channel: Option<Vec<String>>,
-    session: Option<Vec<String>>,
-    platform: Option<Vec<String>>,
-    value: Option<Vec<f64>>,
-}
-
-/// customer, time, kind, category, channel, session, platform, value bits
-type EventRowKey = (u32, i64, u16, u32, u32, u32, u32, u64);
-
-fn strings<S: Into<String>>(v: Vec<S>) -> Vec<String> {
-    v.into_iter().map(Into::into).collect()
+    pub(super) customer: IdColumn,
+    pub(super) timestamp: TimeColumn,
+    pub(super) kind: Vec<String>,
+    pub(super) category: Option<Vec<String>>,
+    pub(super) channel: Option<Vec<String>>,
+    pub(super) session: Option<Vec<String>>,
+    pub(super) platform: Option<Vec<String>>,
+    pub(super) value: Option<Vec<f64>>,
 }
 
 impl Events {
@@ -231,55 +225,11 @@ impl Events {
         }
     }
 
-    /// Number of rows.
-    ///
-    /// ```
-    /// # let ev = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["search"]).build().unwrap();
-    /// assert_eq!(ev.len(), 1);
-    /// ```
-    pub fn len(&self) -> usize {
-        self.customer.len()
-    }
-
-    /// Always false: empty events are refused at build time.
-    ///
-    /// ```
-    /// # let ev = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["search"]).build().unwrap();
-    /// assert!(!ev.is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.customer.is_empty()
-    }
-
-    /// The customer index.
-    ///
-    /// ```
-    /// # let ev = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["search"]).build().unwrap();
-    /// assert_eq!(ev.customers().label(0), "c1");
-    /// ```
-    pub fn customers(&self) -> &CustomerIndex {
-        &self.customers
-    }
-
-    /// Dense customer code per row.
-    ///
-    /// ```
-    /// # let ev = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["search"]).build().unwrap();
-    /// assert_eq!(ev.customer(), &[0]);
-    /// ```
-    pub fn customer(&self) -> &[u32] {
-        &self.customer
-    }
-
-    /// UTC seconds per row.
-    ///
-    /// ```
-    /// # let ev = segcore::data::Events::builder(vec!["c1"], vec![9_i64], vec!["search"]).build().unwrap();
-    /// assert_eq!(ev.timestamp(), &[9]);
-    /// ```
-    pub fn timestamp(&self) -> &[i64] {
-        &self.timestamp
-    }
+    log_accessors!(
+        "segcore::data::Events::builder(vec![\"c1\"], vec![9_i64], vec![\"search\"])",
+        "c1",
+        9
+    );
 
     /// Kind code per row (see the type docs).
     ///
@@ -374,87 +324,63 @@ impl Events {
         self.duplicate_rows
     }
 
-    pub(crate) fn reindex(&mut self, index: CustomerIndex, remap: &[u32]) {
-        for c in self.customer.iter_mut() {
-            *c = remap[*c as usize];
-        }
-        self.customers = index;
-    }
-
     fn count_duplicates(&self) -> usize {
-        let code = |c: &Option<Categorical>, i: usize| c.as_ref().map_or(0, |c| c.codes[i]);
-        let mut seen: FxHashSet<EventRowKey> = FxHashSet::default();
-        (0..self.len())
-            .filter(|&i| {
-                !seen.insert((
-                    self.customer[i],
-                    self.timestamp[i],
-                    self.kind[i],
-                    code(&self.category, i),
-                    code(&self.channel, i),
-                    code(&self.session, i),
-                    code(&self.platform, i),
-                    self.value.as_ref().map_or(0, |v| v[i].to_bits()),
-                ))
-            })
-            .count()
+        count_repeats(self.len(), |i| {
+            (
+                self.customer[i],
+                self.timestamp[i],
+                self.kind[i],
+                code_at(&self.category, i),
+                code_at(&self.channel, i),
+                code_at(&self.session, i),
+                code_at(&self.platform, i),
+                self.value.as_ref().map_or(0, |v| v[i].to_bits()),
+            )
+        })
     }
 }
 
 impl EventsBuilder {
-    /// Product categories (for views and carts).
-    ///
-    /// ```
-    /// # let b = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["product_view"]);
-    /// assert!(b.category(vec!["jazz"]).build().is_ok());
-    /// ```
-    pub fn category<S: Into<String>>(mut self, v: Vec<S>) -> Self {
-        self.category = Some(strings(v));
-        self
-    }
+    column_setters! {
+        /// Product categories (for views and carts).
+        ///
+        /// ```
+        /// # let b = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["product_view"]);
+        /// assert!(b.category(vec!["jazz"]).build().is_ok());
+        /// ```
+        category: text,
 
-    /// Channels.
-    ///
-    /// ```
-    /// # let b = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["email_sent"]);
-    /// assert!(b.channel(vec!["email"]).build().is_ok());
-    /// ```
-    pub fn channel<S: Into<String>>(mut self, v: Vec<S>) -> Self {
-        self.channel = Some(strings(v));
-        self
-    }
+        /// Channels.
+        ///
+        /// ```
+        /// # let b = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["email_sent"]);
+        /// assert!(b.channel(vec!["email"]).build().is_ok());
+        /// ```
+        channel: text,
 
-    /// Session ids.
-    ///
-    /// ```
-    /// # let b = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["page_view"]);
-    /// assert!(b.session(vec!["s1"]).build().is_ok());
-    /// ```
-    pub fn session<S: Into<String>>(mut self, v: Vec<S>) -> Self {
-        self.session = Some(strings(v));
-        self
-    }
+        /// Session ids.
+        ///
+        /// ```
+        /// # let b = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["page_view"]);
+        /// assert!(b.session(vec!["s1"]).build().is_ok());
+        /// ```
+        session: text,
 
-    /// Platforms.
-    ///
-    /// ```
-    /// # let b = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["page_view"]);
-    /// assert!(b.platform(vec!["web"]).build().is_ok());
-    /// ```
-    pub fn platform<S: Into<String>>(mut self, v: Vec<S>) -> Self {
-        self.platform = Some(strings(v));
-        self
-    }
+        /// Platforms.
+        ///
+        /// ```
+        /// # let b = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["page_view"]);
+        /// assert!(b.platform(vec!["web"]).build().is_ok());
+        /// ```
+        platform: text,
 
-    /// Monetary values (NaN = unknown; infinities are refused).
-    ///
-    /// ```
-    /// # let b = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["add_to_cart"]);
-    /// assert!(b.value(vec![f64::INFINITY]).build().is_err());
-    /// ```
-    pub fn value(mut self, v: Vec<f64>) -> Self {
-        self.value = Some(v);
-        self
+        /// Monetary values (NaN = unknown; infinities are refused).
+        ///
+        /// ```
+        /// # let b = segcore::data::Events::builder(vec!["c1"], vec![0_i64], vec!["add_to_cart"]);
+        /// assert!(b.value(vec![f64::INFINITY]).build().is_err());
+        /// ```
+        value: f64,
     }
 
     /// Validates and builds.
@@ -466,24 +392,19 @@ impl EventsBuilder {
     /// ```
     pub fn build(self) -> Result<Events> {
         let n = self.customer.len();
-        if n == 0 {
-            return Err(SegError::Empty {
-                what: "events".into(),
-            });
-        }
-        check_len("timestamp", n, self.timestamp.len())?;
-        check_len("kind", n, self.kind.len())?;
-        for (name, len) in [
-            ("category", self.category.as_ref().map(Vec::len)),
-            ("channel", self.channel.as_ref().map(Vec::len)),
-            ("session", self.session.as_ref().map(Vec::len)),
-            ("platform", self.platform.as_ref().map(Vec::len)),
-            ("value", self.value.as_ref().map(Vec::len)),
-        ] {
-            if let Some(len) = len {
-                check_len(name, n, len)?;
-            }
-        }
+        check_rows(
+            "events",
+            n,
+            &[
+                ("timestamp", Some(self.timestamp.len())),
+                ("kind", Some(self.kind.len())),
+                ("category", self.category.as_ref().map(Vec::len)),
+                ("channel", self.channel.as_ref().map(Vec::len)),
+                ("session", self.session.as_ref().map(Vec::len)),
+                ("platform", self.platform.as_ref().map(Vec::len)),
+                ("value", self.value.as_ref().map(Vec::len)),
+            ],
+        )?;
         if let Some(v) = &self.value {
             if let Some(row) = v.iter().position(|x| x.is_infinite()) {
                 return Err(SegError::invalid(
@@ -524,19 +445,17 @@ impl EventsBuilder {
             };
             kind.push(code);
         }
-        self.customer.validate("customer_id")?;
-        let (customers, customer) = CustomerIndex::build(&self.customer);
-        let cat = |v: Option<Vec<String>>| v.map(|v| Categorical::from_strings(&v));
+        let (customers, customer) = index_customers(&self.customer)?;
         let mut ev = Events {
             customers,
             customer,
             timestamp,
             kind,
             other_kinds,
-            category: cat(self.category),
-            channel: cat(self.channel),
-            session: cat(self.session),
-            platform: cat(self.platform),
+            category: categorical(self.category),
+            channel: categorical(self.channel),
+            session: categorical(self.session),
+            platform: categorical(self.platform),
             value: self.value,
             duplicate_rows: 0,
         };

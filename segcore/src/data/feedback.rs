@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::columns::{Categorical, TimeColumn, check_len};
+use super::columns::{
+    Categorical, TimeColumn, categorical, check_rows, code_at, count_repeats, index_customers,
+    strings,
+};
 use super::ids::{CustomerIndex, IdColumn};
 use crate::{Result, SegError};
 
@@ -104,11 +107,11 @@ pub struct Feedback {
 /// Builder for [`Feedback`]; see [`Feedback::builder`].
 #[derive(Debug, Clone)]
 pub struct FeedbackBuilder {
-    customer: IdColumn,
-    timestamp: TimeColumn,
-    score: Vec<f64>,
-    scale: Vec<String>,
-    topic: Option<Vec<String>>,
+    pub(super) customer: IdColumn,
+    pub(super) timestamp: TimeColumn,
+    pub(super) score: Vec<f64>,
+    pub(super) scale: Vec<String>,
+    pub(super) topic: Option<Vec<String>>,
 }
 
 impl Feedback {
@@ -128,60 +131,16 @@ impl Feedback {
             customer: customer.into(),
             timestamp: timestamp.into(),
             score,
-            scale: scale.into_iter().map(Into::into).collect(),
+            scale: strings(scale),
             topic: None,
         }
     }
 
-    /// Number of rows.
-    ///
-    /// ```
-    /// # let fb = segcore::data::Feedback::builder(vec!["a"], vec![0_i64], vec![4.0], vec!["stars"]).build().unwrap();
-    /// assert!(!fb.is_empty());
-    /// ```
-    pub fn len(&self) -> usize {
-        self.customer.len()
-    }
-
-    /// Always false: empty feedback is refused at build time.
-    ///
-    /// ```
-    /// # let fb = segcore::data::Feedback::builder(vec!["a"], vec![0_i64], vec![4.0], vec!["stars"]).build().unwrap();
-    /// assert_eq!(fb.len(), 1);
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.customer.is_empty()
-    }
-
-    /// The customer index.
-    ///
-    /// ```
-    /// # let fb = segcore::data::Feedback::builder(vec!["a"], vec![0_i64], vec![4.0], vec!["stars"]).build().unwrap();
-    /// assert_eq!(fb.customers().label(0), "a");
-    /// ```
-    pub fn customers(&self) -> &CustomerIndex {
-        &self.customers
-    }
-
-    /// Dense customer code per row.
-    ///
-    /// ```
-    /// # let fb = segcore::data::Feedback::builder(vec!["a"], vec![0_i64], vec![4.0], vec!["stars"]).build().unwrap();
-    /// assert_eq!(fb.customer(), &[0]);
-    /// ```
-    pub fn customer(&self) -> &[u32] {
-        &self.customer
-    }
-
-    /// UTC seconds per row.
-    ///
-    /// ```
-    /// # let fb = segcore::data::Feedback::builder(vec!["a"], vec![3_i64], vec![4.0], vec!["stars"]).build().unwrap();
-    /// assert_eq!(fb.timestamp(), &[3]);
-    /// ```
-    pub fn timestamp(&self) -> &[i64] {
-        &self.timestamp
-    }
+    log_accessors!(
+        "segcore::data::Feedback::builder(vec![\"a\"], vec![3_i64], vec![4.0], vec![\"stars\"])",
+        "a",
+        3
+    );
 
     /// Raw scores.
     ///
@@ -236,13 +195,6 @@ impl Feedback {
     pub fn duplicate_rows(&self) -> usize {
         self.duplicate_rows
     }
-
-    pub(crate) fn reindex(&mut self, index: CustomerIndex, remap: &[u32]) {
-        for c in self.customer.iter_mut() {
-            *c = remap[*c as usize];
-        }
-        self.customers = index;
-    }
 }
 
 impl FeedbackBuilder {
@@ -253,7 +205,7 @@ impl FeedbackBuilder {
     /// assert!(b.topic(vec!["support"]).build().is_ok());
     /// ```
     pub fn topic<S: Into<String>>(mut self, v: Vec<S>) -> Self {
-        self.topic = Some(v.into_iter().map(Into::into).collect());
+        self.topic = Some(strings(v));
         self
     }
 
@@ -268,17 +220,16 @@ impl FeedbackBuilder {
     /// ```
     pub fn build(self) -> Result<Feedback> {
         let n = self.customer.len();
-        if n == 0 {
-            return Err(SegError::Empty {
-                what: "feedback".into(),
-            });
-        }
-        check_len("timestamp", n, self.timestamp.len())?;
-        check_len("score", n, self.score.len())?;
-        check_len("scale", n, self.scale.len())?;
-        if let Some(t) = &self.topic {
-            check_len("topic", n, t.len())?;
-        }
+        check_rows(
+            "feedback",
+            n,
+            &[
+                ("timestamp", Some(self.timestamp.len())),
+                ("score", Some(self.score.len())),
+                ("scale", Some(self.scale.len())),
+                ("topic", self.topic.as_ref().map(Vec::len)),
+            ],
+        )?;
         let mut scale = Vec::with_capacity(n);
         for (row, s) in self.scale.iter().enumerate() {
             let sc = ScoreScale::parse(s).map_err(|_| {
@@ -303,21 +254,17 @@ impl FeedbackBuilder {
             scale.push(sc);
         }
         let timestamp = self.timestamp.to_seconds("timestamp")?;
-        self.customer.validate("customer_id")?;
-        let (customers, customer) = CustomerIndex::build(&self.customer);
-        let topic = self.topic.map(|t| Categorical::from_strings(&t));
-        let mut seen = rustc_hash::FxHashSet::default();
-        let duplicate_rows = (0..n)
-            .filter(|&i| {
-                !seen.insert((
-                    customer[i],
-                    timestamp[i],
-                    self.score[i].to_bits(),
-                    scale[i],
-                    topic.as_ref().map_or(0, |t| t.codes[i]),
-                ))
-            })
-            .count();
+        let (customers, customer) = index_customers(&self.customer)?;
+        let topic = categorical(self.topic);
+        let duplicate_rows = count_repeats(n, |i| {
+            (
+                customer[i],
+                timestamp[i],
+                self.score[i].to_bits(),
+                scale[i],
+                code_at(&topic, i),
+            )
+        });
         Ok(Feedback {
             customers,
             customer,

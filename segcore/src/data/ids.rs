@@ -2,6 +2,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::columns::MISSING;
 use crate::{Result, SegError};
 
 /// A column of external customer ids as the user gave them.
@@ -128,22 +129,28 @@ impl Default for CustomerIndex {
     }
 }
 
-fn intern<K, Q>(ids: &[K]) -> (Vec<K>, Vec<u32>)
+/// Interns `values` (`None` = missing): the distinct values in sorted order and, per row,
+/// the position of its value in that order ([`MISSING`] for `None`).
+pub(crate) fn intern_sorted<'a, K>(
+    values: impl ExactSizeIterator<Item = Option<&'a K>>,
+) -> (Vec<&'a K>, Vec<u32>)
 where
-    K: std::hash::Hash + Eq + Ord + Clone + std::borrow::Borrow<Q>,
-    Q: ?Sized,
+    K: std::hash::Hash + Eq + Ord + ?Sized + 'a,
 {
     // first-seen codes, then renumber in sorted order
     let mut map: FxHashMap<&K, u32> = FxHashMap::default();
     let mut uniq: Vec<&K> = Vec::new();
-    let mut codes = Vec::with_capacity(ids.len());
-    for id in ids {
+    let mut codes = Vec::with_capacity(values.len());
+    for v in values {
+        let Some(v) = v else {
+            codes.push(MISSING);
+            continue;
+        };
         let next = uniq.len() as u32;
-        let c = *map.entry(id).or_insert_with(|| {
-            uniq.push(id);
+        codes.push(*map.entry(v).or_insert_with(|| {
+            uniq.push(v);
             next
-        });
-        codes.push(c);
+        }));
     }
     let mut order: Vec<u32> = (0..uniq.len() as u32).collect();
     order.sort_unstable_by(|&a, &b| uniq[a as usize].cmp(uniq[b as usize]));
@@ -152,10 +159,11 @@ where
         rank[old as usize] = new as u32;
     }
     for c in codes.iter_mut() {
-        *c = rank[*c as usize];
+        if *c != MISSING {
+            *c = rank[*c as usize];
+        }
     }
-    let keys = order.iter().map(|&o| uniq[o as usize].clone()).collect();
-    (keys, codes)
+    (order.iter().map(|&o| uniq[o as usize]).collect(), codes)
 }
 
 impl CustomerIndex {
@@ -170,7 +178,8 @@ impl CustomerIndex {
     pub fn build(ids: &IdColumn) -> (Self, Vec<u32>) {
         match ids {
             IdColumn::Int(v) => {
-                let (keys, codes) = intern::<i64, i64>(v);
+                let (keys, codes) = intern_sorted(v.iter().map(Some));
+                let keys = keys.into_iter().copied().collect();
                 (
                     CustomerIndex {
                         keys: Keys::Int(keys),
@@ -179,7 +188,8 @@ impl CustomerIndex {
                 )
             }
             IdColumn::Str(v) => {
-                let (keys, codes) = intern::<String, str>(v);
+                let (keys, codes) = intern_sorted(v.iter().map(Some));
+                let keys = keys.into_iter().cloned().collect();
                 (
                     CustomerIndex {
                         keys: Keys::Str(keys),

@@ -5,6 +5,9 @@
 //! seconds since the Unix epoch, and values. [`Logs`] puts the three logs on one index and
 //! [`Groups`] walks them customer by customer.
 
+#[macro_use]
+mod macros;
+
 pub mod columns;
 pub mod csv;
 pub mod datasets;

@@ -1,8 +1,9 @@
 //! Transactions: one row per order line or order (customer, time, amount, optional details).
 
-use rustc_hash::FxHashSet;
-
-use super::columns::{Categorical, TimeColumn, check_finite, check_len};
+use super::columns::{
+    Categorical, TimeColumn, categorical, check_finite, check_rows, code_at, count_repeats,
+    index_customers, strings,
+};
 use super::ids::{CustomerIndex, IdColumn};
 use crate::{Result, SegError};
 
@@ -38,22 +39,15 @@ pub struct Transactions {
 /// Builder for [`Transactions`]; see [`Transactions::builder`].
 #[derive(Debug, Clone)]
 pub struct TransactionsBuilder {
-    customer: IdColumn,
-    timestamp: TimeColumn,
-    amount: Vec<f64>,
-    order_id: Option<Vec<String>>,
-    quantity: Option<Vec<f64>>,
-    product: Option<Vec<String>>,
-    category: Option<Vec<String>>,
-    channel: Option<Vec<String>>,
-    discount: Option<Vec<bool>>,
-}
-
-/// customer, time, amount bits, order, quantity bits, product, category, channel, discount
-type TxRowKey = (u32, i64, u64, u32, u64, u32, u32, u32, u8);
-
-fn strings<S: Into<String>>(v: Vec<S>) -> Vec<String> {
-    v.into_iter().map(Into::into).collect()
+    pub(super) customer: IdColumn,
+    pub(super) timestamp: TimeColumn,
+    pub(super) amount: Vec<f64>,
+    pub(super) order_id: Option<Vec<String>>,
+    pub(super) quantity: Option<Vec<f64>>,
+    pub(super) product: Option<Vec<String>>,
+    pub(super) category: Option<Vec<String>>,
+    pub(super) channel: Option<Vec<String>>,
+    pub(super) discount: Option<Vec<bool>>,
 }
 
 impl Transactions {
@@ -81,55 +75,11 @@ impl Transactions {
         }
     }
 
-    /// Number of rows.
-    ///
-    /// ```
-    /// # let tx = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]).build().unwrap();
-    /// assert_eq!(tx.len(), 1);
-    /// ```
-    pub fn len(&self) -> usize {
-        self.customer.len()
-    }
-
-    /// Always false: empty transactions are refused at build time.
-    ///
-    /// ```
-    /// # let tx = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]).build().unwrap();
-    /// assert!(!tx.is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.customer.is_empty()
-    }
-
-    /// The customer index.
-    ///
-    /// ```
-    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![0_i64], vec![1.0]).build().unwrap();
-    /// assert_eq!(tx.customers().label(0), "7");
-    /// ```
-    pub fn customers(&self) -> &CustomerIndex {
-        &self.customers
-    }
-
-    /// Dense customer code per row.
-    ///
-    /// ```
-    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![0_i64], vec![1.0]).build().unwrap();
-    /// assert_eq!(tx.customer(), &[0]);
-    /// ```
-    pub fn customer(&self) -> &[u32] {
-        &self.customer
-    }
-
-    /// UTC seconds per row.
-    ///
-    /// ```
-    /// # let tx = segcore::data::Transactions::builder(vec![7_i64], vec![5_i64], vec![1.0]).build().unwrap();
-    /// assert_eq!(tx.timestamp(), &[5]);
-    /// ```
-    pub fn timestamp(&self) -> &[i64] {
-        &self.timestamp
-    }
+    log_accessors!(
+        "segcore::data::Transactions::builder(vec![7_i64], vec![5_i64], vec![1.0])",
+        "7",
+        5
+    );
 
     /// Amount per row (negative = return or refund).
     ///
@@ -241,103 +191,72 @@ impl Transactions {
         }
     }
 
-    /// Replaces the customer index by a larger one (`remap[old code] = new code`).
-    pub(crate) fn reindex(&mut self, index: CustomerIndex, remap: &[u32]) {
-        for c in self.customer.iter_mut() {
-            *c = remap[*c as usize];
-        }
-        self.customers = index;
-    }
-
     fn count_duplicates(&self) -> usize {
-        let mut seen: FxHashSet<TxRowKey> = FxHashSet::default();
-        let code = |c: &Option<Categorical>, i: usize| c.as_ref().map_or(0, |c| c.codes[i]);
-        let mut dup = 0;
-        for i in 0..self.len() {
-            let key = (
+        count_repeats(self.len(), |i| {
+            (
                 self.customer[i],
                 self.timestamp[i],
                 self.amount[i].to_bits(),
-                code(&self.order_id, i),
+                code_at(&self.order_id, i),
                 self.quantity.as_ref().map_or(0, |q| q[i].to_bits()),
-                code(&self.product, i),
-                code(&self.category, i),
-                code(&self.channel, i),
+                code_at(&self.product, i),
+                code_at(&self.category, i),
+                code_at(&self.channel, i),
                 self.discount.as_ref().map_or(2, |d| d[i] as u8),
-            );
-            if !seen.insert(key) {
-                dup += 1;
-            }
-        }
-        dup
+            )
+        })
     }
 }
 
 impl TransactionsBuilder {
-    /// Order ids (strings; empty = missing).
-    ///
-    /// ```
-    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
-    /// assert!(b.order_id(vec!["A-1"]).build().is_ok());
-    /// ```
-    pub fn order_id<S: Into<String>>(mut self, v: Vec<S>) -> Self {
-        self.order_id = Some(strings(v));
-        self
-    }
+    column_setters! {
+        /// Order ids (strings; empty = missing).
+        ///
+        /// ```
+        /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+        /// assert!(b.order_id(vec!["A-1"]).build().is_ok());
+        /// ```
+        order_id: text,
 
-    /// Item quantities (finite, >= 0).
-    ///
-    /// ```
-    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
-    /// assert!(b.quantity(vec![-1.0]).build().is_err());
-    /// ```
-    pub fn quantity(mut self, v: Vec<f64>) -> Self {
-        self.quantity = Some(v);
-        self
-    }
+        /// Item quantities (finite, >= 0).
+        ///
+        /// ```
+        /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+        /// assert!(b.quantity(vec![-1.0]).build().is_err());
+        /// ```
+        quantity: f64,
 
-    /// Product ids.
-    ///
-    /// ```
-    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
-    /// assert!(b.product(vec!["sku"]).build().is_ok());
-    /// ```
-    pub fn product<S: Into<String>>(mut self, v: Vec<S>) -> Self {
-        self.product = Some(strings(v));
-        self
-    }
+        /// Product ids.
+        ///
+        /// ```
+        /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+        /// assert!(b.product(vec!["sku"]).build().is_ok());
+        /// ```
+        product: text,
 
-    /// Product categories.
-    ///
-    /// ```
-    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
-    /// assert!(b.category(vec!["jazz"]).build().is_ok());
-    /// ```
-    pub fn category<S: Into<String>>(mut self, v: Vec<S>) -> Self {
-        self.category = Some(strings(v));
-        self
-    }
+        /// Product categories.
+        ///
+        /// ```
+        /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+        /// assert!(b.category(vec!["jazz"]).build().is_ok());
+        /// ```
+        category: text,
 
-    /// Sales channels (e.g. web, app, email, social).
-    ///
-    /// ```
-    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
-    /// assert!(b.channel(vec!["app"]).build().is_ok());
-    /// ```
-    pub fn channel<S: Into<String>>(mut self, v: Vec<S>) -> Self {
-        self.channel = Some(strings(v));
-        self
-    }
+        /// Sales channels (e.g. web, app, email, social).
+        ///
+        /// ```
+        /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+        /// assert!(b.channel(vec!["app"]).build().is_ok());
+        /// ```
+        channel: text,
 
-    /// Whether each row used a discount.
-    ///
-    /// ```
-    /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
-    /// assert!(b.discount(vec![false]).build().is_ok());
-    /// ```
-    pub fn discount(mut self, v: Vec<bool>) -> Self {
-        self.discount = Some(v);
-        self
+        /// Whether each row used a discount.
+        ///
+        /// ```
+        /// # let b = segcore::data::Transactions::builder(vec![1_i64], vec![0_i64], vec![1.0]);
+        /// assert!(b.discount(vec![false]).build().is_ok());
+        /// ```
+        discount: bool,
     }
 
     /// Validates and builds.
@@ -355,25 +274,20 @@ impl TransactionsBuilder {
     /// ```
     pub fn build(self) -> Result<Transactions> {
         let n = self.customer.len();
-        if n == 0 {
-            return Err(SegError::Empty {
-                what: "transactions".into(),
-            });
-        }
-        check_len("timestamp", n, self.timestamp.len())?;
-        check_len("amount", n, self.amount.len())?;
-        for (name, len) in [
-            ("order_id", self.order_id.as_ref().map(Vec::len)),
-            ("quantity", self.quantity.as_ref().map(Vec::len)),
-            ("product", self.product.as_ref().map(Vec::len)),
-            ("category", self.category.as_ref().map(Vec::len)),
-            ("channel", self.channel.as_ref().map(Vec::len)),
-            ("discount", self.discount.as_ref().map(Vec::len)),
-        ] {
-            if let Some(len) = len {
-                check_len(name, n, len)?;
-            }
-        }
+        check_rows(
+            "transactions",
+            n,
+            &[
+                ("timestamp", Some(self.timestamp.len())),
+                ("amount", Some(self.amount.len())),
+                ("order_id", self.order_id.as_ref().map(Vec::len)),
+                ("quantity", self.quantity.as_ref().map(Vec::len)),
+                ("product", self.product.as_ref().map(Vec::len)),
+                ("category", self.category.as_ref().map(Vec::len)),
+                ("channel", self.channel.as_ref().map(Vec::len)),
+                ("discount", self.discount.as_ref().map(Vec::len)),
+            ],
+        )?;
         check_finite("amount", &self.amount)?;
         if let Some(q) = &self.quantity {
             if let Some((row, v)) = q
@@ -389,19 +303,17 @@ impl TransactionsBuilder {
             }
         }
         let timestamp = self.timestamp.to_seconds("timestamp")?;
-        self.customer.validate("customer_id")?;
-        let (customers, customer) = CustomerIndex::build(&self.customer);
-        let cat = |v: Option<Vec<String>>| v.map(|v| Categorical::from_strings(&v));
+        let (customers, customer) = index_customers(&self.customer)?;
         let mut tx = Transactions {
             customers,
             customer,
             timestamp,
             amount: self.amount,
-            order_id: cat(self.order_id),
+            order_id: categorical(self.order_id),
             quantity: self.quantity,
-            product: cat(self.product),
-            category: cat(self.category),
-            channel: cat(self.channel),
+            product: categorical(self.product),
+            category: categorical(self.category),
+            channel: categorical(self.channel),
             discount: self.discount,
             duplicate_rows: 0,
         };
