@@ -11,11 +11,8 @@ use super::binning::BinMapper;
 use super::calibration::{Calibration, Calibrator};
 use super::grower::{GrowParams, Grower};
 use super::model::GradientBoostingChurn;
-use crate::churn::input::{check_xy, log1pexp, sigmoid};
+use crate::churn::input::{check_xy, log1pexp};
 use crate::{Result, SegError};
-
-/// Rows per chunk of the element-wise passes.
-const CHUNK: usize = 16_384;
 
 /// Settings of [`GradientBoostingChurn`] (builder; validated at fit). Defaults follow
 /// scikit-learn's `HistGradientBoostingClassifier`, with early stopping on and Platt
@@ -337,7 +334,7 @@ impl GradientBoostingChurnParams {
         let y_va: Vec<bool> = va.iter().map(|&i| y[i]).collect();
 
         let mapper = BinMapper::fit(xt, self.max_bins, self.seed);
-        let binned = mapper.transform(xt);
+        let mut binned = mapper.transform(xt);
         let n_bins_non_missing: Vec<usize> = (0..xt.ncols())
             .map(|f| mapper.n_bins_non_missing(f))
             .collect();
@@ -352,27 +349,22 @@ impl GradientBoostingChurnParams {
             l2: self.l2_regularization,
             learning_rate: self.learning_rate,
         };
+        let has_missing = binned.has_missing.clone();
         let grower = Grower {
-            binned: &binned,
+            has_missing: &has_missing,
             mapper: &mapper,
             n_bins_non_missing: &n_bins_non_missing,
             params: &grow,
         };
         let mut raw = vec![baseline; n];
-        let mut gh = vec![[0.0f64; 2]; n];
         let mut rows = vec![0u32; n];
+        let mut scratch = vec![0u32; n];
         let mut raw_va = vec![baseline; x_va.nrows()];
         let mut val_scores = vec![-val_loss(&y_va, &raw_va)];
         let mut trees = Vec::new();
         for _ in 0..self.max_iter {
-            gh.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
-                let lo = c * CHUNK;
-                for (k, o) in out.iter_mut().enumerate() {
-                    let p = sigmoid(raw[lo + k]);
-                    *o = [p - f64::from(u8::from(y_tr[lo + k])), p * (1.0 - p)];
-                }
-            });
-            let tree = grower.grow(&gh, &mut rows, &mut raw);
+            let root = super::histogram::gradients_and_root(&mut binned, &raw, &y_tr);
+            let tree = grower.grow(&binned, root, &mut rows, &mut scratch, &mut raw);
             if !va.is_empty() {
                 raw_va
                     .par_iter_mut()
