@@ -105,7 +105,7 @@ fn thresholds_of(mut col: Vec<f64>, max_bins: usize) -> Vec<f64> {
     if col.is_empty() {
         return Vec::new();
     }
-    col.sort_by(f64::total_cmp);
+    col.sort_unstable_by(f64::total_cmp);
     let mut distinct = col.clone();
     distinct.dedup();
     if distinct.len() <= max_bins {

@@ -96,6 +96,25 @@ fn partition(rows: &mut [u32], scratch: &mut [u32], col: &[u8], split: &SplitInf
     total_left
 }
 
+/// Adds each leaf's value to the raw scores of its rows (`leaves`: value and ascending row
+/// indices). Fixed chunks of `raw` run in parallel, each taking its share of every leaf; every
+/// row gets exactly one addition, so the result does not depend on the thread count.
+fn add_leaf_values(raw: &mut [f64], leaves: &[(f64, &[u32])]) {
+    raw.par_chunks_mut(PARTITION_CHUNK)
+        .enumerate()
+        .for_each(|(c, out)| {
+            let lo = c * PARTITION_CHUNK;
+            let hi = lo + out.len();
+            for &(v, rows) in leaves {
+                let a = rows.partition_point(|&r| (r as usize) < lo);
+                let z = rows.partition_point(|&r| (r as usize) < hi);
+                for &r in &rows[a..z] {
+                    out[r as usize - lo] += v;
+                }
+            }
+        });
+}
+
 impl Grower<'_> {
     fn ctx(&self) -> SplitContext<'_> {
         SplitContext {
@@ -253,12 +272,61 @@ impl Grower<'_> {
         for c in cands {
             leaves.push((c.node, c.start, c.end));
         }
-        for (node, start, end) in leaves {
-            let v = nodes[node].value;
-            for &r in &rows[start..end] {
-                raw[r as usize] += v;
-            }
-        }
+        let leaves: Vec<(f64, &[u32])> = leaves
+            .into_iter()
+            .map(|(node, start, end)| (nodes[node].value, &rows[start..end]))
+            .collect();
+        add_leaf_values(raw, &leaves);
         Tree { nodes }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_is_stable_across_chunks() {
+        let n = 3 * PARTITION_CHUNK + 123;
+        let col: Vec<u8> = (0..n).map(|i| ((i * 7919) % 256) as u8).collect();
+        for missing_left in [false, true] {
+            let split = SplitInfo {
+                gain: 1.0,
+                feature: 0,
+                bin: 100,
+                missing_left,
+                g_left: 0.0,
+                h_left: 0.0,
+                n_left: 0,
+            };
+            // every third row, ascending, as in a node
+            let mut rows: Vec<u32> = (0..n as u32).filter(|i| i % 3 != 1).collect();
+            let goes_left = |i: &u32| {
+                let b = col[*i as usize];
+                if b == MISSING_BIN {
+                    missing_left
+                } else {
+                    b <= 100
+                }
+            };
+            let mut want: Vec<u32> = rows.iter().copied().filter(goes_left).collect();
+            let n_left = want.len();
+            want.extend(rows.iter().copied().filter(|i| !goes_left(i)));
+            let mut scratch = vec![0u32; n];
+            assert_eq!(partition(&mut rows, &mut scratch, &col, &split), n_left);
+            assert_eq!(rows, want);
+        }
+    }
+
+    #[test]
+    fn leaf_values_reach_every_row_once() {
+        let n = 2 * PARTITION_CHUNK + 5;
+        let a: Vec<u32> = (0..n as u32).filter(|i| i % 2 == 0).collect();
+        let b: Vec<u32> = (0..n as u32).filter(|i| i % 2 == 1).collect();
+        let mut raw = vec![1.0; n];
+        add_leaf_values(&mut raw, &[(0.5, &a), (-2.0, &b)]);
+        for (i, r) in raw.iter().enumerate() {
+            assert_eq!(*r, if i % 2 == 0 { 1.5 } else { -1.0 }, "row {i}");
+        }
     }
 }

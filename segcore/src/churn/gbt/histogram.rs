@@ -224,7 +224,45 @@ pub(crate) fn subtract(parent: &Hist, child: &Hist) -> Hist {
 
 #[cfg(test)]
 mod tests {
+    use super::super::binning::BinMapper;
     use super::*;
+
+    #[test]
+    fn chunked_histograms_equal_plain_sums() {
+        let n = 3 * CHUNK_MIN_ROWS + 77;
+        let x = ndarray::Array2::from_shape_fn((n, 3), |(i, j)| {
+            if j == 1 && i % 13 == 0 {
+                f64::NAN
+            } else {
+                ((i * (2 * j + 3)) % 301) as f64
+            }
+        });
+        let y: Vec<bool> = (0..n).map(|i| i % 3 == 0).collect();
+        let raw: Vec<f64> = (0..n).map(|i| (i % 17) as f64 / 4.0 - 2.0).collect();
+        let mut b = BinMapper::fit(x.view(), 255, 0).transform(x.view());
+        let root = gradients_and_root(&mut b, &raw, &y);
+        let rows: Vec<u32> = (0..n as u32).filter(|i| i % 4 != 0).collect();
+        let node = build(&b, Some(&rows));
+        for (hist, keep) in [(&root, 1), (&node, 4)] {
+            let mut want = zeros(3);
+            for i in (0..n).filter(|i| keep == 1 || i % 4 != 0) {
+                let (g, h) = grad_hess(raw[i], y[i]);
+                for f in 0..3 {
+                    let e = &mut want[f][usize::from(b.col(f)[i])];
+                    e.gh[0] += f64::from(g);
+                    e.gh[1] += f64::from(h);
+                    e.n += 1;
+                }
+            }
+            for (hf, wf) in hist.iter().zip(&want) {
+                for (e, w) in hf.iter().zip(wf) {
+                    assert_eq!(e.n, w.n);
+                    assert!((e.gh[0] - w.gh[0]).abs() < 1e-9 && (e.gh[1] - w.gh[1]).abs() < 1e-9);
+                }
+            }
+        }
+        assert_eq!(root[1][255].n as usize, n.div_ceil(13));
+    }
 
     #[test]
     fn log_loss_gradients_match_f64_in_relative_terms() {

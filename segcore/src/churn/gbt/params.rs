@@ -432,3 +432,41 @@ fn should_stop(scores: &[f64], n: usize, tol: f64) -> bool {
     let reference = scores[scores.len() - n - 1] + tol;
     !scores[scores.len() - n..].iter().any(|s| *s > reference)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_fit_is_identical_on_one_and_two_threads() {
+        // enough rows for chunked histograms and parallel partitions
+        let n = 40_000;
+        let x = Array2::from_shape_fn((n, 3), |(i, j)| {
+            let v = ((i * (j + 7) * 2_654_435_761) % 1_000_003) as f64 / 1e6;
+            if j == 2 && i % 11 == 0 { f64::NAN } else { v }
+        });
+        let y: Vec<bool> = (0..n)
+            .map(|i| x[[i, 0]] + 0.5 * x[[i, 1]] + if i % 11 == 0 { 0.3 } else { 0.0 } > 0.8)
+            .collect();
+        let params = GradientBoostingChurnParams::default()
+            .max_iter(3)
+            .early_stopping(false)
+            .validation_fraction(None)
+            .calibration(Calibration::None);
+        let fit = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map(|p| p.install(|| params.fit(x.view(), &y)))
+        };
+        let one = fit(1).unwrap().unwrap();
+        let two = fit(2).unwrap().unwrap();
+        assert_eq!(one, two);
+        assert_eq!(one.trees()[0].nodes[0].count, n as u32);
+        assert!(
+            one.trees()
+                .iter()
+                .all(|t| t.nodes.iter().filter(|n| n.leaf).count() == 31)
+        );
+    }
+}
