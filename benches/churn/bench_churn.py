@@ -11,7 +11,8 @@ Data: make_classification(n_samples=1_000_000, n_features=20, random_state=0); t
 
 Runs alternate (sklearn, segcore), one warm-up round, then the median of --rounds (>= 5).
 segcore runs as `cargo run --release -p segcore --example bench_churn` (built first); its fit
-time is measured inside the process (data loading excluded), sklearn's around .fit().
+time is measured inside the process (data loading excluded), sklearn's around .fit(); segcore's
+fit CPU time (all threads) is reported too, a steadier figure on a loaded machine.
 Threads: OMP_NUM_THREADS / RAYON_NUM_THREADS = --threads (default: all cores).
 
 Usage: /work/venv-ref/bin/python benches/churn/bench_churn.py [--rounds 5] [--threads 2]
@@ -93,7 +94,7 @@ def run_segcore(which):
 load = os.getloadavg()
 results = {}
 for which in args.models.split(","):
-    sk_t, sc_t = [], []
+    sk_t, sc_t, sc_cpu = [], [], []
     sk_auc = sc_auc = None
     info = None
     for rnd in range(args.rounds + 1):  # round 0 is the warm-up
@@ -102,6 +103,7 @@ for which in args.models.split(","):
         if rnd > 0:
             sk_t.append(t)
             sc_t.append(s)
+            sc_cpu.append((info.get("fit_cpu_seconds") or [None])[0])
         print(f"{which} round {rnd}: sklearn {t:.3f}s  segcore {s:.3f}s", flush=True)
     sk_med, sc_med = statistics.median(sk_t), statistics.median(sc_t)
     results[which] = {
@@ -115,6 +117,7 @@ for which in args.models.split(","):
         "segcore_n_iter": info["n_iter"],
         "sklearn_fit_s": sk_t,
         "segcore_fit_s": sc_t,
+        "segcore_fit_cpu_s": sc_cpu,
     }
 print(json.dumps({
     "segcore_logistic_tol": args.logistic_tol or "1e-10 (default)",

@@ -5,13 +5,25 @@
 //!
 //! `<dir>` holds `x.f64` (row-major little-endian f64, `n x d`), `y.u8` (0/1) and `meta.json`
 //! (`{"n_train": .., "n_test": .., "d": ..}`); the first `n_train` rows train, the rest test.
-//! Prints one JSON object with the fit and predict times of each repeat and the test AUC.
+//! Prints one JSON object with the fit and predict times of each repeat, the process CPU
+//! time (user + system, all threads, from `/proc/self/stat`; `null` elsewhere) spent in each
+//! fit, and the test AUC.
 
 use std::time::Instant;
 
 use ndarray::{Array2, Axis};
 use segcore::churn::gbt::Calibration;
 use segcore::churn::{GradientBoostingChurn, LogisticChurn, metrics};
+
+/// CPU seconds (user + system, all threads) used by this process so far, on Linux.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // fields after the parenthesised command name; utime and stime are fields 14 and 15
+    let rest = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -47,10 +59,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut fit_s = Vec::new();
     let mut predict_s = Vec::new();
+    let mut fit_cpu_s: Vec<Option<f64>> = Vec::new();
     let mut auc = f64::NAN;
     let mut n_iter = 0;
     for _ in 0..repeats {
         let t0 = Instant::now();
+        let c0 = cpu_seconds();
+        let fit_cpu = || cpu_seconds().zip(c0).map(|(a, b)| a - b);
         let p = match which {
             "logistic" => {
                 let mut params = LogisticChurn::params().c(1.0);
@@ -59,6 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 }
                 let m = params.fit(xtr, ytr, None)?;
                 fit_s.push(t0.elapsed().as_secs_f64());
+                fit_cpu_s.push(fit_cpu());
                 n_iter = m.n_iter();
                 let t1 = Instant::now();
                 let p = m.predict_proba(xte)?;
@@ -76,6 +92,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .calibration(Calibration::None)
                     .fit(xtr, ytr)?;
                 fit_s.push(t0.elapsed().as_secs_f64());
+                fit_cpu_s.push(fit_cpu());
                 n_iter = m.n_iter();
                 let t1 = Instant::now();
                 let p = m.predict_proba(xte)?;
@@ -96,6 +113,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "d": d,
             "n_iter": n_iter,
             "fit_seconds": fit_s,
+            "fit_cpu_seconds": fit_cpu_s,
             "predict_seconds": predict_s,
             "test_auc": auc,
         })

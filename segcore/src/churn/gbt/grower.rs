@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use super::binning::{BinMapper, Binned, MISSING_BIN};
-use super::histogram::{self, Hist, N_BINS};
+use super::histogram::{self, Hist};
 use super::split::{MIN_HESSIAN_TO_SPLIT, SplitContext, SplitInfo, best_split, node_value};
 use super::tree::{Node, Tree};
 
@@ -37,7 +37,7 @@ struct Candidate {
 
 /// Grows a tree; adds each training row's leaf value to `raw`.
 pub(crate) struct Grower<'a> {
-    pub binned: &'a Binned,
+    pub has_missing: &'a [bool],
     pub mapper: &'a BinMapper,
     pub n_bins_non_missing: &'a [usize],
     pub params: &'a GrowParams,
@@ -45,50 +45,81 @@ pub(crate) struct Grower<'a> {
 
 fn totals(hist: &Hist) -> (f64, f64, u32) {
     // feature 0 holds every row of the node once
-    hist[..N_BINS].iter().fold((0.0, 0.0, 0), |(g, h, n), b| {
+    hist[0].iter().fold((0.0, 0.0, 0), |(g, h, n), b| {
         (g + b.gh[0], h + b.gh[1], n + b.n)
     })
 }
 
-/// Stable partition of `rows` into (goes left, goes right), in fixed chunks merged in order.
-fn partition(rows: &mut [u32], col: &[u8], split: &SplitInfo) {
+/// Stable partition of `rows` into (goes left, goes right), in place, in fixed chunks
+/// (`scratch` holds each chunk's right rows); returns the number of left rows. A stable
+/// partition is unique, so the result does not depend on the chunking or the thread count.
+fn partition(rows: &mut [u32], scratch: &mut [u32], col: &[u8], split: &SplitInfo) -> usize {
     let goes_left =
         |b: u8| (b <= split.bin) & (b != MISSING_BIN) | (b == MISSING_BIN) & split.missing_left;
-    let parts: Vec<(Vec<u32>, Vec<u32>)> = rows
-        .par_chunks(PARTITION_CHUNK)
-        .map(|c| {
-            // branch-free: write to both sides, advance one
-            let mut l = vec![0u32; c.len()];
-            let mut r = vec![0u32; c.len()];
-            let (mut nl, mut nr) = (0usize, 0usize);
-            for &i in c {
-                let left = goes_left(col[i as usize]);
-                l[nl] = i;
-                r[nr] = i;
-                nl += usize::from(left);
-                nr += usize::from(!left);
-            }
-            l.truncate(nl);
-            r.truncate(nr);
-            (l, r)
-        })
-        .collect();
+    let scratch = &mut scratch[..rows.len()];
+    // branch-free: left rows move down in place (never past the read position), right rows
+    // go to scratch; both writes happen, only one cursor advances
+    let chunk = |(r, s): (&mut [u32], &mut [u32])| -> usize {
+        let (mut nl, mut nr) = (0usize, 0usize);
+        for k in 0..r.len() {
+            let i = r[k];
+            let left = goes_left(col[i as usize]);
+            r[nl] = i;
+            s[nr] = i;
+            nl += usize::from(left);
+            nr += usize::from(!left);
+        }
+        nl
+    };
+    let n_left: Vec<usize> = if rows.len() > PARTITION_CHUNK {
+        rows.par_chunks_mut(PARTITION_CHUNK)
+            .zip(scratch.par_chunks_mut(PARTITION_CHUNK))
+            .map(chunk)
+            .collect()
+    } else {
+        vec![chunk((rows, scratch))]
+    };
     let mut k = 0;
-    for (l, _) in &parts {
-        rows[k..k + l.len()].copy_from_slice(l);
-        k += l.len();
+    for (c, &nl) in n_left.iter().enumerate() {
+        let start = c * PARTITION_CHUNK;
+        rows.copy_within(start..start + nl, k);
+        k += nl;
     }
-    for (_, r) in &parts {
-        rows[k..k + r.len()].copy_from_slice(r);
-        k += r.len();
+    let total_left = k;
+    for (c, &nl) in n_left.iter().enumerate() {
+        let start = c * PARTITION_CHUNK;
+        let len = PARTITION_CHUNK.min(rows.len() - start);
+        let nr = len - nl;
+        rows[k..k + nr].copy_from_slice(&scratch[start..start + nr]);
+        k += nr;
     }
+    total_left
+}
+
+/// Adds each leaf's value to the raw scores of its rows (`leaves`: value and ascending row
+/// indices). Fixed chunks of `raw` run in parallel, each taking its share of every leaf; every
+/// row gets exactly one addition, so the result does not depend on the thread count.
+fn add_leaf_values(raw: &mut [f64], leaves: &[(f64, &[u32])]) {
+    raw.par_chunks_mut(PARTITION_CHUNK)
+        .enumerate()
+        .for_each(|(c, out)| {
+            let lo = c * PARTITION_CHUNK;
+            let hi = lo + out.len();
+            for &(v, rows) in leaves {
+                let a = rows.partition_point(|&r| (r as usize) < lo);
+                let z = rows.partition_point(|&r| (r as usize) < hi);
+                for &r in &rows[a..z] {
+                    out[r as usize - lo] += v;
+                }
+            }
+        });
 }
 
 impl Grower<'_> {
     fn ctx(&self) -> SplitContext<'_> {
         SplitContext {
             n_bins_non_missing: self.n_bins_non_missing,
-            has_missing: &self.binned.has_missing,
+            has_missing: self.has_missing,
             min_samples_leaf: self.params.min_samples_leaf,
             l2: self.params.l2,
         }
@@ -114,14 +145,21 @@ impl Grower<'_> {
         }
     }
 
-    /// Grows one tree on (gradient, hessian) pairs `gh`; `rows` is scratch of length n.
-    pub fn grow(&self, gh: &[[f64; 2]], rows: &mut [u32], raw: &mut [f64]) -> Tree {
+    /// Grows one tree on the (gradient, hessian) pairs stored in `binned`'s records, from
+    /// the root's histograms; `rows` and `scratch` are scratch space of length n.
+    pub fn grow(
+        &self,
+        binned: &Binned,
+        root_hist: Hist,
+        rows: &mut [u32],
+        scratch: &mut [u32],
+        raw: &mut [f64],
+    ) -> Tree {
         for (i, r) in rows.iter_mut().enumerate() {
             *r = i as u32;
         }
         let max_leaves = self.params.max_leaf_nodes.unwrap_or(usize::MAX);
         let ctx = self.ctx();
-        let root_hist = histogram::build(self.binned, None, gh);
         let (rg, rh, rn) = totals(&root_hist);
         let mut nodes = vec![self.leaf(rg, rh, rn)];
         let mut leaves: Vec<(usize, usize, usize)> = Vec::new();
@@ -161,7 +199,13 @@ impl Grower<'_> {
             }
             let c = cands.swap_remove(k);
             let s = c.split;
-            partition(&mut rows[c.start..c.end], self.binned.col(s.feature), &s);
+            let n_left = partition(
+                &mut rows[c.start..c.end],
+                scratch,
+                binned.col(s.feature),
+                &s,
+            );
+            debug_assert_eq!(n_left, s.n_left as usize);
             let mid = c.start + s.n_left as usize;
             let (gl, hl, nl) = (s.g_left, s.h_left, s.n_left);
             let (gr, hr, nr) = (c.g - gl, c.h - hl, c.n - nl);
@@ -169,7 +213,7 @@ impl Grower<'_> {
             nodes.push(self.leaf(gl, hl, nl));
             nodes.push(self.leaf(gr, hr, nr));
             let thresholds = &self.mapper.thresholds[s.feature];
-            let missing_left = if self.binned.has_missing[s.feature] {
+            let missing_left = if binned.has_missing[s.feature] {
                 s.missing_left
             } else {
                 nl > nr
@@ -190,11 +234,11 @@ impl Grower<'_> {
             let right_ok = room && self.splittable(depth, nr, hr);
             let (lh, rh_) = if left_ok || right_ok {
                 if nl <= nr {
-                    let lh = histogram::build(self.binned, Some(&rows[c.start..mid]), gh);
+                    let lh = histogram::build(binned, Some(&rows[c.start..mid]));
                     let rh_ = histogram::subtract(&c.hist, &lh);
                     (Some(lh), Some(rh_))
                 } else {
-                    let rh_ = histogram::build(self.binned, Some(&rows[mid..c.end]), gh);
+                    let rh_ = histogram::build(binned, Some(&rows[mid..c.end]));
                     let lh = histogram::subtract(&c.hist, &rh_);
                     (Some(lh), Some(rh_))
                 }
@@ -228,12 +272,61 @@ impl Grower<'_> {
         for c in cands {
             leaves.push((c.node, c.start, c.end));
         }
-        for (node, start, end) in leaves {
-            let v = nodes[node].value;
-            for &r in &rows[start..end] {
-                raw[r as usize] += v;
-            }
-        }
+        let leaves: Vec<(f64, &[u32])> = leaves
+            .into_iter()
+            .map(|(node, start, end)| (nodes[node].value, &rows[start..end]))
+            .collect();
+        add_leaf_values(raw, &leaves);
         Tree { nodes }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_is_stable_across_chunks() {
+        let n = 3 * PARTITION_CHUNK + 123;
+        let col: Vec<u8> = (0..n).map(|i| ((i * 7919) % 256) as u8).collect();
+        for missing_left in [false, true] {
+            let split = SplitInfo {
+                gain: 1.0,
+                feature: 0,
+                bin: 100,
+                missing_left,
+                g_left: 0.0,
+                h_left: 0.0,
+                n_left: 0,
+            };
+            // every third row, ascending, as in a node
+            let mut rows: Vec<u32> = (0..n as u32).filter(|i| i % 3 != 1).collect();
+            let goes_left = |i: &u32| {
+                let b = col[*i as usize];
+                if b == MISSING_BIN {
+                    missing_left
+                } else {
+                    b <= 100
+                }
+            };
+            let mut want: Vec<u32> = rows.iter().copied().filter(goes_left).collect();
+            let n_left = want.len();
+            want.extend(rows.iter().copied().filter(|i| !goes_left(i)));
+            let mut scratch = vec![0u32; n];
+            assert_eq!(partition(&mut rows, &mut scratch, &col, &split), n_left);
+            assert_eq!(rows, want);
+        }
+    }
+
+    #[test]
+    fn leaf_values_reach_every_row_once() {
+        let n = 2 * PARTITION_CHUNK + 5;
+        let a: Vec<u32> = (0..n as u32).filter(|i| i % 2 == 0).collect();
+        let b: Vec<u32> = (0..n as u32).filter(|i| i % 2 == 1).collect();
+        let mut raw = vec![1.0; n];
+        add_leaf_values(&mut raw, &[(0.5, &a), (-2.0, &b)]);
+        for (i, r) in raw.iter().enumerate() {
+            assert_eq!(*r, if i % 2 == 0 { 1.5 } else { -1.0 }, "row {i}");
+        }
     }
 }

@@ -11,8 +11,11 @@
 //!   default), with scikit-learn's `n_iter_no_change` / `tol` rule.
 //! * Probabilities are calibrated on the validation split (Platt scaling by default, or
 //!   isotonic); [`GradientBoostingChurn::predict_proba_uncalibrated`] gives `sigmoid(raw)`.
-//! * Histograms are built in parallel over features, the sibling of each split by
-//!   subtraction; every sum runs in a fixed order, so a fit is identical on any thread count.
+//! * Each training row is kept as one record (its bins and its current f32 gradient pair),
+//!   so a node's histograms of all features are built from one cache line per row; only the
+//!   smaller child of a split is built, its sibling by subtraction. Large nodes are summed in
+//!   row chunks fixed by the node's size and merged in order, so a fit is identical on any
+//!   thread count.
 //! * Explanations use exact TreeSHAP on the raw score.
 //!
 //! ```

@@ -219,7 +219,7 @@ impl GradientBoostingChurn {
     /// let m = segcore::churn::GradientBoostingChurn::params().max_iter(10).fit(x.view(), &y).unwrap();
     /// let p = m.predict_proba_uncalibrated(x.view()).unwrap();
     /// let z = m.decision_function(x.view()).unwrap();
-    /// assert_eq!(p[3], 1.0 / (1.0 + (-z[3]).exp()));
+    /// assert!((p[3] - 1.0 / (1.0 + (-z[3]).exp())).abs() < 1e-15);
     /// ```
     pub fn predict_proba_uncalibrated(&self, x: ArrayView2<f64>) -> Result<Array1<f64>> {
         Ok(self.decision_function(x)?.mapv(sigmoid))

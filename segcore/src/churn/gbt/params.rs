@@ -11,11 +11,8 @@ use super::binning::BinMapper;
 use super::calibration::{Calibration, Calibrator};
 use super::grower::{GrowParams, Grower};
 use super::model::GradientBoostingChurn;
-use crate::churn::input::{check_xy, log1pexp, sigmoid};
+use crate::churn::input::{check_xy, log1pexp};
 use crate::{Result, SegError};
-
-/// Rows per chunk of the element-wise passes.
-const CHUNK: usize = 16_384;
 
 /// Settings of [`GradientBoostingChurn`] (builder; validated at fit). Defaults follow
 /// scikit-learn's `HistGradientBoostingClassifier`, with early stopping on and Platt
@@ -337,7 +334,7 @@ impl GradientBoostingChurnParams {
         let y_va: Vec<bool> = va.iter().map(|&i| y[i]).collect();
 
         let mapper = BinMapper::fit(xt, self.max_bins, self.seed);
-        let binned = mapper.transform(xt);
+        let mut binned = mapper.transform(xt);
         let n_bins_non_missing: Vec<usize> = (0..xt.ncols())
             .map(|f| mapper.n_bins_non_missing(f))
             .collect();
@@ -352,27 +349,22 @@ impl GradientBoostingChurnParams {
             l2: self.l2_regularization,
             learning_rate: self.learning_rate,
         };
+        let has_missing = binned.has_missing.clone();
         let grower = Grower {
-            binned: &binned,
+            has_missing: &has_missing,
             mapper: &mapper,
             n_bins_non_missing: &n_bins_non_missing,
             params: &grow,
         };
         let mut raw = vec![baseline; n];
-        let mut gh = vec![[0.0f64; 2]; n];
         let mut rows = vec![0u32; n];
+        let mut scratch = vec![0u32; n];
         let mut raw_va = vec![baseline; x_va.nrows()];
         let mut val_scores = vec![-val_loss(&y_va, &raw_va)];
         let mut trees = Vec::new();
         for _ in 0..self.max_iter {
-            gh.par_chunks_mut(CHUNK).enumerate().for_each(|(c, out)| {
-                let lo = c * CHUNK;
-                for (k, o) in out.iter_mut().enumerate() {
-                    let p = sigmoid(raw[lo + k]);
-                    *o = [p - f64::from(u8::from(y_tr[lo + k])), p * (1.0 - p)];
-                }
-            });
-            let tree = grower.grow(&gh, &mut rows, &mut raw);
+            let root = super::histogram::gradients_and_root(&mut binned, &raw, &y_tr);
+            let tree = grower.grow(&binned, root, &mut rows, &mut scratch, &mut raw);
             if !va.is_empty() {
                 raw_va
                     .par_iter_mut()
@@ -439,4 +431,42 @@ fn should_stop(scores: &[f64], n: usize, tol: f64) -> bool {
     }
     let reference = scores[scores.len() - n - 1] + tol;
     !scores[scores.len() - n..].iter().any(|s| *s > reference)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn large_fit_is_identical_on_one_and_two_threads() {
+        // enough rows for chunked histograms and parallel partitions
+        let n = 40_000;
+        let x = Array2::from_shape_fn((n, 3), |(i, j)| {
+            let v = ((i * (j + 7) * 2_654_435_761) % 1_000_003) as f64 / 1e6;
+            if j == 2 && i % 11 == 0 { f64::NAN } else { v }
+        });
+        let y: Vec<bool> = (0..n)
+            .map(|i| x[[i, 0]] + 0.5 * x[[i, 1]] + if i % 11 == 0 { 0.3 } else { 0.0 } > 0.8)
+            .collect();
+        let params = GradientBoostingChurnParams::default()
+            .max_iter(3)
+            .early_stopping(false)
+            .validation_fraction(None)
+            .calibration(Calibration::None);
+        let fit = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .map(|p| p.install(|| params.fit(x.view(), &y)))
+        };
+        let one = fit(1).unwrap().unwrap();
+        let two = fit(2).unwrap().unwrap();
+        assert_eq!(one, two);
+        assert_eq!(one.trees()[0].nodes[0].count, n as u32);
+        assert!(
+            one.trees()
+                .iter()
+                .all(|t| t.nodes.iter().filter(|n| n.leaf).count() == 31)
+        );
+    }
 }

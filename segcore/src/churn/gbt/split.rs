@@ -9,7 +9,7 @@
 //! gain. Ties keep the first split found (lowest feature, then scan order).
 
 use super::binning::MISSING_BIN;
-use super::histogram::{Hist, N_BINS};
+use super::histogram::Hist;
 
 /// Smallest hessian sum allowed in a child (scikit-learn's `min_hessian_to_split`).
 pub(crate) const MIN_HESSIAN_TO_SPLIT: f64 = 1e-3;
@@ -54,7 +54,7 @@ pub(crate) fn best_split(
     let mut best: Option<SplitInfo> = None;
     let mut best_gain = -1.0;
     for (f, &nb) in ctx.n_bins_non_missing.iter().enumerate() {
-        let fh = &hist[f * N_BINS..(f + 1) * N_BINS];
+        let fh = &hist[f];
         let has_missing = ctx.has_missing[f];
         // left to right, missing values go right
         let end = nb - 1 + usize::from(has_missing);
