@@ -207,7 +207,7 @@ test('channelValue: retention, mean CLV and CLV/CAC by acquisition channel', () 
   assert.deepEqual([social.retention, social.meanChurn, social.clvToCac], [0, 0.5, null])
   assert.deepEqual(v.engagement, [])
   assert.equal('meanClv' in channelValue(logs, { minGroup: 1 }).acquisition[0], false)
-  assert.throws(() => channelValue(logs, { clv: { 1: 100 }, minGroup: 1 }), { code: 'INVALID_VALUE' })
+  assert.throws(() => channelValue(logs, { clv: { 1: 100 }, minGroup: 1 }), { code: 'SEGCORE_INVALID_VALUE' })
 })
 
 test('abTest: Welch hand case and two-proportion z formula', async () => {
@@ -307,7 +307,7 @@ test('nextBestAction: default rule table and a custom one', () => {
   const d = defaultRules()
   assert.equal(d.fallbackAction, 'nurture')
   assert.equal(d.rules[1].action, 'cart_reminder')
-  assert.throws(() => nextBestAction({ mood: [1] }), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => nextBestAction({ mood: [1] }), { code: 'SEGCORE_INVALID_PARAMETER' })
 })
 
 test('nextBestActionAsync and pseudonymiseAsync match their sync twins', async () => {
@@ -315,7 +315,7 @@ test('nextBestActionAsync and pseudonymiseAsync match their sync twins', async (
   assert.deepEqual(await nextBestActionAsync(facts), nextBestAction(facts))
   assert.equal((await nextBestActionAsync(facts))[0].action, 'loyalty_reward')
   assert.deepEqual(await pseudonymiseAsync(['x', 7], 'k'), pseudonymise(['x', 7], 'k'))
-  await assert.rejects(pseudonymiseAsync(['x'], ''), { code: 'INVALID_PARAMETER' })
+  await assert.rejects(pseudonymiseAsync(['x'], ''), { code: 'SEGCORE_INVALID_PARAMETER' })
 })
 
 test('pseudonymise is HMAC-SHA256 and suppressSmall hides small groups', () => {
@@ -327,7 +327,7 @@ test('pseudonymise is HMAC-SHA256 and suppressSmall hides small groups', () => {
   assert.deepEqual(pseudonymise([42], Buffer.from('secret'), 12), [
     createHmac('sha256', 'secret').update('42').digest('hex').slice(0, 12),
   ])
-  assert.throws(() => pseudonymise(ids, ''), { code: 'INVALID_PARAMETER' })
+  assert.throws(() => pseudonymise(ids, ''), { code: 'SEGCORE_INVALID_PARAMETER' })
   const rows = suppressSmall([
     { segment: 'a', customers: 5, meanClv: 10 },
     { segment: 'b', customers: 12, meanClv: 20 },

@@ -289,6 +289,7 @@ macro_rules! churn_model {
                 ts_args_type = "x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null, control?: FitControl",
                 ts_return_type = "Promise<this>"
             )]
+            #[allow(clippy::too_many_arguments)]
             pub fn fit_async(&self, env: &napi::Env, this: This, x: Numbers, n_rows: u32, n_cols: u32, y: Vec<bool>, sample_weight: Option<Numbers>, control: Option<Object>) -> Result<AsyncTask<FitJob<$core>>> {
                 let $p = self.params.clone();
                 let $w = sample_weight.map(values);
@@ -394,10 +395,7 @@ churn_model!(
     gbt_params,
     "GradientBoostingChurn",
     |p, x, y, w, m| match w {
-        None => {
-            m.check("gbt")?;
-            p.fit(x.view(), &y)
-        }
+        None => p.fit_with(x.view(), &y, m),
         Some(_) => Err(segcore::SegError::param(
             "sample_weight",
             "not supported by GradientBoostingChurn"

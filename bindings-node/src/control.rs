@@ -47,6 +47,10 @@ pub struct FitControl {
 /// Weak: a pending progress function never keeps the process alive on its own.
 type ProgressFn = ThreadsafeFunction<FitProgress, (), FitProgress, Status, false, true>;
 
+/// `signal.addEventListener` as seen from Rust: `(type, listener) => unknown`.
+type AddListener<'a> =
+    Function<'a, napi::bindgen_prelude::FnArgs<(&'static str, Function<'a, (), ()>)>, Unknown<'a>>;
+
 /// Minimum time between two progress calls of the same stage.
 const THROTTLE: Duration = Duration::from_millis(50);
 
@@ -100,9 +104,7 @@ pub fn monitor(env: &Env, control: Option<Object>) -> Result<Monitor> {
         if aborted.unwrap_or(false) {
             monitor.cancel();
         } else {
-            let add: Option<
-                Function<napi::bindgen_prelude::FnArgs<(&str, Function<(), ()>)>, Unknown>,
-            > = signal.get("addEventListener").map_err(napi_err)?;
+            let add: Option<AddListener> = signal.get("addEventListener").map_err(napi_err)?;
             let Some(add) = add else {
                 return Err(crate::error::param(
                     "signal",

@@ -1,5 +1,6 @@
 //! Settings of the booster and the fitting driver.
 
+use crate::progress::Monitor;
 use ndarray::{Array2, ArrayView2, Axis};
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
@@ -305,6 +306,32 @@ impl GradientBoostingChurnParams {
     /// assert!(p[7] > 0.5 && p[8] < 0.5);
     /// ```
     pub fn fit(&self, x: ArrayView2<f64>, y: &[bool]) -> Result<GradientBoostingChurn> {
+        self.fit_with(x, y, &Monitor::new())
+    }
+
+    /// [`fit`](Self::fit) reporting its boosting iterations to `monitor` and stopping with
+    /// [`SegError::Cancelled`] when it is cancelled.
+    ///
+    /// ```
+    /// use ndarray::Array2;
+    /// use segcore::churn::GradientBoostingChurn;
+    /// let x = Array2::from_shape_fn((200, 1), |(i, _)| i as f64);
+    /// let y: Vec<bool> = (0..200).map(|i| i > 120).collect();
+    /// let m = segcore::progress::Monitor::new();
+    /// let p = GradientBoostingChurn::params().max_iter(5).early_stopping(false);
+    /// let fitted = p.fit_with(x.view(), &y, &m).unwrap();
+    /// assert_eq!(fitted, p.fit(x.view(), &y).unwrap());
+    /// assert_eq!(m.latest().unwrap().done, 5);
+    /// m.cancel();
+    /// assert_eq!(p.fit_with(x.view(), &y, &m).unwrap_err().code(), "CANCELLED");
+    /// ```
+    pub fn fit_with(
+        &self,
+        x: ArrayView2<f64>,
+        y: &[bool],
+        monitor: &Monitor,
+    ) -> Result<GradientBoostingChurn> {
+        monitor.check("gbt")?;
         self.validate()?;
         check_xy(x, y, None, true)?;
         let (tr, va) = self.split_rows(y);
@@ -362,7 +389,8 @@ impl GradientBoostingChurnParams {
         let mut raw_va = vec![baseline; x_va.nrows()];
         let mut val_scores = vec![-val_loss(&y_va, &raw_va)];
         let mut trees = Vec::new();
-        for _ in 0..self.max_iter {
+        for it in 0..self.max_iter {
+            monitor.step("gbt", it as u64, self.max_iter as u64)?;
             let root = super::histogram::gradients_and_root(&mut binned, &raw, &y_tr);
             let tree = grower.grow(&binned, root, &mut rows, &mut scratch, &mut raw);
             if !va.is_empty() {
@@ -379,6 +407,7 @@ impl GradientBoostingChurnParams {
                 }
             }
         }
+        monitor.step("gbt", trees.len() as u64, self.max_iter as u64)?;
         let calibrator = if va.is_empty() {
             None
         } else {
