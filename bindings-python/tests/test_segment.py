@@ -278,3 +278,25 @@ def test_html_mixin_on_the_estimators():
     assert "cluster_centers_" in h and "array(2, 2)" in h and f"{km.inertia_:.6g}" in h
     bg = type("HtmlBetaGeo", (segcore.BetaGeo, HtmlReprMixin), {}).from_params(0.2426, 4.4137, 0.793, 2.4262, unit="W")
     assert "r: 0.2426" in bg._repr_html_() and "unit_" in bg._repr_html_()
+
+
+def test_private_report_pseudonymises_ids_and_suppresses_small_segments(rep):
+    import hashlib
+    import hmac
+
+    k = int(sorted(rep.segments["size"])[1])  # the middle size: smaller segments are suppressed
+    safe = rep.private("retention-team-key", k=k)
+    ids = [str(i) for i in rep.customers.index]
+    expected = [hmac.new(b"retention-team-key", i.encode(), hashlib.sha256).hexdigest() for i in ids]
+    assert list(safe.customers.index) == expected
+    assert safe.customers.index.name == "customer_pseudonym"
+    # every other column is untouched
+    np.testing.assert_array_equal(safe.customers["clv"].to_numpy(), rep.customers["clv"].to_numpy())
+    small = (rep.segments["size"] < k).to_numpy()
+    assert small.any() and not small.all()
+    np.testing.assert_array_equal(safe.segments["suppressed"].to_numpy(), small)
+    assert safe.segments.loc[small, "size"].isna().all()
+    assert (safe.segments.loc[~small, "size"].to_numpy() == rep.segments.loc[~small, "size"].to_numpy()).all()
+    # no raw id anywhere in the shared outputs
+    text = safe.customers.to_csv() + safe.segments.to_csv()
+    assert not any(f"\n{i}," in text for i in ids[:50])

@@ -25,6 +25,12 @@ from ._logs import build_logs
 __all__ = ["Report", "segment"]
 
 
+def pd_index(values: list, name: str) -> Any:
+    import pandas as pd
+
+    return pd.Index(values, name=name)
+
+
 def _column(df: Any, name: str) -> np.ndarray:
     return np.asarray(df[name].to_numpy())
 
@@ -127,6 +133,40 @@ class Report:
     def segment_names(self) -> list:
         """Plain-language name of each segment, by segment number."""
         return list(self.segmenter.segment_names_)
+
+    def private(self, key: Union[str, bytes], *, k: int = 10, hex_len: Optional[int] = None) -> "Report":
+        """A privacy-safe copy for sharing: customer ids replaced by keyed pseudonyms
+        (HMAC-SHA256 with ``key``, the core's :func:`segcore.pseudonymise`; ``hex_len`` keeps
+        the first characters) and every statistic of a segment with fewer than ``k`` customers
+        suppressed (NaN, ``suppressed=True``; :func:`segcore.suppress_small`). The model file
+        holds no customer ids, so :meth:`save` needs no change.
+
+        >>> import segcore
+        >>> rep = segcore.segment(segcore.datasets.cdnow_sample(), n_segments=3, verbose=False)
+        >>> safe = rep.private("secret", k=10, hex_len=16)
+        >>> safe.customers.index[0] == segcore.pseudonymise([rep.customers.index[0]], "secret", hex_len=16)[0]
+        True
+        >>> bool(safe.segments["suppressed"].any()) == bool((rep.segments["size"] < 10).any())
+        True
+        """
+        from .analytics import pseudonymise, suppress_small
+
+        customers, segments = self.customers, self.segments
+        polars = (type(customers).__module__ or "").startswith("polars")
+        if polars:
+            customers, segments = customers.to_pandas(), segments.to_pandas()
+            id_col = customers.columns[0]
+            customers = customers.set_index(id_col)
+        customers = customers.copy()
+        customers.index = pd_index(pseudonymise(list(customers.index), key, hex_len=hex_len),
+                                   "customer_pseudonym")
+        segments = suppress_small(segments, k=k, count="size")
+        if polars:
+            import polars as pl
+
+            customers = pl.from_pandas(customers.reset_index())
+            segments = pl.from_pandas(segments)
+        return Report(self.segmenter, customers, segments, self.k_scores, self.churn_validation_auc)
 
     def to_json(self) -> str:
         """The fitted job as a segcore model file (JSON text, kind ``Segmenter``)."""
