@@ -91,6 +91,21 @@ fn planted_payment_outage_is_flagged_at_its_stage_and_week() {
         );
         assert!(f.dispersion >= 1.0 && f.p_adjusted <= 0.01 && f.z >= 3.0);
     }
+    // per customer type: a flag, if any, is the outage; the types with most purchases see it
+    let outage = Outage::new("payment", OUTAGE_WEEK, 7, 0.25).unwrap();
+    let (ev, kinds) = shop(1, Some(outage));
+    let mut flagged = Vec::new();
+    for kind in CustomerType::ALL {
+        for f in weekly_flags(&events_of(&ev, &kinds, kind)) {
+            assert_eq!(
+                (f.stage.as_str(), f.period_start),
+                ("payment", OUTAGE_WEEK),
+                "{kind}"
+            );
+            flagged.push(kind);
+        }
+    }
+    assert!(flagged.contains(&CustomerType::Loyal), "{flagged:?}");
 }
 
 #[test]
@@ -136,4 +151,40 @@ fn no_flag_without_an_outage_overall_and_per_type() {
             assert!(flags.is_empty(), "seed {seed}, {kind}: {flags:#?}");
         }
     }
+}
+
+#[test]
+fn over_dispersed_series_needs_a_real_jump() {
+    use segcore::analytics::anomaly::{PeriodCounts, detect_dropoff_anomalies};
+    // 1000 sessions a week whose drop-off alternates 20% / 30%: far more week-to-week variation
+    // than binomial (the raw z of a 30% week against its baseline is about 3.9)
+    let stages = vec!["payment".to_string(), "purchase".to_string()];
+    let mut periods: Vec<PeriodCounts> = (0..40)
+        .map(|w| PeriodCounts {
+            period_start: w * 7 * DAY,
+            customers: 900,
+            reached: vec![1000, if w % 2 == 0 { 800 } else { 700 }],
+        })
+        .collect();
+    let params = AnomalyParams::default();
+    assert!(
+        detect_dropoff_anomalies(&stages, &periods, &params)
+            .unwrap()
+            .is_empty()
+    );
+    // week 30 at 60% drop-off stands out even against that variation
+    periods[30].reached[1] = 400;
+    let flags = detect_dropoff_anomalies(&stages, &periods, &params).unwrap();
+    assert_eq!(flags.len(), 1, "{flags:#?}");
+    let f = &flags[0];
+    assert_eq!(f.period_start, 30 * 7 * DAY);
+    // the dispersion is the median squared raw z over the 33 tested weeks / 0.4549
+    assert!(f.dispersion > 20.0, "{}", f.dispersion);
+    // baseline weeks 23..=29: four at 30%, three at 20%
+    let (pt, pb) = (0.6, (3.0 * 0.2 + 4.0 * 0.3) / 7.0);
+    let p = (600.0 + 7000.0 * pb) / 8000.0;
+    let raw = (pt - pb) / (p * (1.0 - p) * (1.0 / 1000.0 + 1.0 / 7000.0_f64)).sqrt();
+    assert!((f.z - raw / f.dispersion.sqrt()).abs() < 1e-9);
+    assert!((f.baseline_drop_off - pb).abs() < 1e-12);
+    assert!(f.p_adjusted >= f.p_value && f.p_adjusted <= 0.01);
 }
