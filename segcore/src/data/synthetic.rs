@@ -54,6 +54,10 @@
 //!    1–10 days later; once per customer with probability 0.35 an NPS score
 //!    round(7 + 1.8z + 1.2ε) in 0..10, 30–180 days after acquisition; topics (delivery,
 //!    price, product, support, website) depend on the score.
+//! 8. **Outages** (none by default): [`SyntheticShopParams::outage`] plants an [`Outage`] —
+//!    a cart stage, a start day, a length in days and an extra drop-off probability — during
+//!    which sessions reaching the stage stop there with that probability (seeded hash draws,
+//!    so the rest of the shop is unchanged). Used to test the funnel anomaly flags.
 //!
 //! | type | λ mean /day (shape) | dropout Beta(a,b) | mean spend | discount | browse rate /day | cart prob |
 //! | --- | --- | --- | --- | --- | --- | --- |
@@ -84,7 +88,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 pub use spec::{
-    ACQUISITION_CHANNELS, CATEGORIES, CHANNELS, CustomerType, DEFAULT_MIX, PLATFORMS, TOPICS,
+    ACQUISITION_CHANNELS, CATEGORIES, CHANNELS, CustomerType, DEFAULT_MIX, OUTAGE_STAGES, Outage,
+    PLATFORMS, TOPICS,
 };
 
 use self::sim::{Calendar, Chunk, NO_SESSION, simulate};
@@ -145,6 +150,9 @@ pub struct SyntheticShopParams {
     pub events: bool,
     /// Whether to return feedback (default true).
     pub feedback: bool,
+    /// Planted funnel outages (default none; see [`Outage`]).
+    #[serde(default)]
+    pub outages: Vec<Outage>,
 }
 
 impl Default for SyntheticShopParams {
@@ -157,6 +165,7 @@ impl Default for SyntheticShopParams {
             type_mix: DEFAULT_MIX,
             events: true,
             feedback: true,
+            outages: Vec::new(),
         }
     }
 }
@@ -276,7 +285,22 @@ impl SyntheticShopParams {
         self
     }
 
+    /// Plants an outage (see [`Outage`]); can be called several times.
+    ///
+    /// ```
+    /// use segcore::data::synthetic::{Outage, SyntheticShop};
+    /// let o = Outage::new("payment", 1_672_531_200, 7, 0.3).unwrap();
+    /// assert_eq!(SyntheticShop::params().outage(o.clone()).outages, vec![o]);
+    /// ```
+    pub fn outage(mut self, outage: Outage) -> Self {
+        self.outages.push(outage);
+        self
+    }
+
     fn validate(&self) -> Result<()> {
+        for o in &self.outages {
+            o.validate()?;
+        }
         if self.n_customers == 0 || self.n_customers > 9_999_999 {
             return Err(SegError::param(
                 "n_customers",
@@ -334,7 +358,8 @@ impl SyntheticShopParams {
         let n = self.n_customers;
         let width = (n.saturating_sub(1)).to_string().len().max(6);
         let start_day = self.start.div_euclid(86_400);
-        let cal = Calendar::new(start_day, self.days as usize);
+        let cal =
+            Calendar::new(start_day, self.days as usize).with_outages(&self.outages, self.seed);
         let total: f64 = self.type_mix.iter().sum();
         let mix = self.type_mix.map(|w| w / total);
         let key = ChaCha8Rng::seed_from_u64(self.seed).get_seed();

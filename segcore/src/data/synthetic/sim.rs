@@ -7,8 +7,8 @@ use rand_distr::{Beta, Distribution, Gamma, StandardNormal};
 use super::CustomerTruth;
 use super::spec::{
     CATEGORY_BASE, CATEGORY_MONTH, CH_APP, CH_EMAIL, CH_SMS, CH_SOCIAL, CH_WEB, CustomerType,
-    FUNNEL_CONTINUE, HOUR_WEIGHTS, MONTH_DEMAND, MONTH_SEASONAL, PRODUCTS_PER_CATEGORY, TypeSpec,
-    WEEKDAY_WEIGHTS,
+    FUNNEL_CONTINUE, HOUR_WEIGHTS, MONTH_DEMAND, MONTH_SEASONAL, Outage, PRODUCTS_PER_CATEGORY,
+    TypeSpec, WEEKDAY_WEIGHTS,
 };
 use crate::data::columns::MISSING;
 use crate::data::feedback::ScoreScale;
@@ -51,6 +51,25 @@ pub(crate) struct Calendar {
     weekday_max: f64,
     hour_cdf: [f64; 24],
     pub email_every: i64,
+    /// Planted outages (see [`Outage`]) and the key of their hash.
+    outages: Vec<OutageWindow>,
+    outage_key: u64,
+}
+
+/// An [`Outage`] resolved to an event kind and a time window.
+struct OutageWindow {
+    kind: u16,
+    from: i64,
+    to: i64,
+    p: f64,
+}
+
+/// SplitMix64 finaliser.
+fn mix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 fn normalise<const N: usize>(w: [f64; N]) -> ([f64; N], f64) {
@@ -94,7 +113,41 @@ impl Calendar {
             weekday_max,
             hour_cdf,
             email_every: 14,
+            outages: Vec::new(),
+            outage_key: 0,
         }
+    }
+
+    /// Plants validated outages; `seed` keys the per-session draws.
+    pub fn with_outages(mut self, outages: &[Outage], seed: u64) -> Calendar {
+        self.outage_key = mix64(seed ^ 0x6F75_7461_6765_2121);
+        self.outages = outages
+            .iter()
+            .filter_map(|o| {
+                let from = o.start.div_euclid(86_400) * 86_400;
+                Some(OutageWindow {
+                    kind: ADD_TO_CART + o.stage_offset()? as u16,
+                    from,
+                    to: from.saturating_add(o.days as i64 * 86_400),
+                    p: o.extra_drop_off,
+                })
+            })
+            .collect();
+        self
+    }
+
+    /// Whether session `session` of customer `customer`, at time `t`, stops at cart stage
+    /// `kind` because of an outage (a hash draw, independent of the customer's stream).
+    fn outage_stops(&self, customer: u32, session: u32, t: i64, kind: u16) -> bool {
+        self.outages.iter().enumerate().any(|(j, o)| {
+            if o.kind != kind || t < o.from || t >= o.to {
+                return false;
+            }
+            let h = mix64(
+                self.outage_key ^ mix64(((customer as u64) << 32) | session as u64) ^ j as u64,
+            );
+            ((h >> 11) as f64 / (1u64 << 53) as f64) < o.p
+        })
     }
 
     fn day_index(&self, t: i64) -> usize {
@@ -234,6 +287,7 @@ fn cents(x: f64) -> f64 {
 
 /// Per-customer state shared by the parts of the simulation.
 struct Customer<'a> {
+    index: u32,
     spec: &'a TypeSpec,
     cal: &'a Calendar,
     /// Cumulative category weights per month (preference × month profile).
@@ -330,11 +384,14 @@ impl Customer<'_> {
         Some((s, now, last_cat, platform))
     }
 
-    /// Cart stages from add_to_cart up to `last` (3 = add_to_cart .. 7 = purchase).
+    /// Cart stages from add_to_cart up to `last` (3 = add_to_cart .. 7 = purchase), cut short
+    /// by a planted outage active at `when`. Returns the time of the last event and whether
+    /// an outage stopped the session.
     #[allow(clippy::too_many_arguments)]
     fn funnel(
         &mut self,
         rng: &mut ChaCha8Rng,
+        when: i64,
         mut now: i64,
         last: u16,
         category: u32,
@@ -342,7 +399,7 @@ impl Customer<'_> {
         session: u32,
         platform: u32,
         value: f64,
-    ) -> i64 {
+    ) -> (i64, bool) {
         for kind in ADD_TO_CART..=last {
             now += 10 + exp_gap(rng, 1.0 / 60.0) as i64;
             let cat = if kind == ADD_TO_CART {
@@ -351,8 +408,11 @@ impl Customer<'_> {
                 MISSING
             };
             self.push_ev(now, kind, cat, channel, session, platform, value);
+            if self.cal.outage_stops(self.index, session, when, kind) {
+                return (now, true);
+            }
         }
-        now
+        (now, false)
     }
 
     fn entry_event(channel: u32) -> Option<u16> {
@@ -425,8 +485,9 @@ impl Customer<'_> {
         if let Some((s, now, _, platform)) =
             self.session(rng, t, channel, Self::entry_event(channel), views)
         {
-            let now = self.funnel(
+            let (now, stopped) = self.funnel(
                 rng,
+                t,
                 now,
                 PURCHASE - 1,
                 category,
@@ -439,7 +500,9 @@ impl Customer<'_> {
             for e in &mut self.evs[first..] {
                 e.t += shift;
             }
-            self.push_ev(t, PURCHASE, MISSING, channel, s, platform, amount);
+            if !stopped {
+                self.push_ev(t, PURCHASE, MISSING, channel, s, platform, amount);
+            }
         }
         if bern(rng, spec.return_prob) {
             let tr = t + ((3.0 + 27.0 * unif(rng)) * DAY) as i64;
@@ -559,6 +622,7 @@ pub(crate) fn simulate(
         }
     }
     let mut c = Customer {
+        index,
         spec,
         cal,
         cat_cum,
@@ -631,7 +695,7 @@ pub(crate) fn simulate(
             ];
             let last = ADD_TO_CART + weighted(rng, &w) as u16;
             let value = cents(gamma(rng, 6.0, c.mean_spend / 6.0).max(1.0));
-            c.funnel(rng, now, last, cat, ch, s, platform, value);
+            c.funnel(rng, ts, now, last, cat, ch, s, platform, value);
         }
     }
 

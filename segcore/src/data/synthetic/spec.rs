@@ -417,3 +417,92 @@ pub(crate) const TYPES: [TypeSpec; 7] = [
         acquisition: [0.1, 0.2, 0.1, 0.3, 0.15, 0.1, 0.05],
     },
 ];
+
+/// Cart stages an [`Outage`] can hit: a session that reached the stage fails to go on to the
+/// next one (`add_to_cart` → `checkout_start` … `payment` → `purchase`).
+pub const OUTAGE_STAGES: [&str; 4] = ["add_to_cart", "checkout_start", "shipping", "payment"];
+
+/// A planted outage of the synthetic shop: during `days` days from `start` (UTC seconds,
+/// floored to midnight), every session that reaches `stage` stops there with the extra
+/// probability `extra_drop_off` (on top of the shop's normal abandonment), e.g. a payment
+/// provider failing. A stopped purchase session loses its later cart events and its
+/// `purchase` event; the order itself is kept in the transactions (the customer completed it
+/// another way), so customer histories, CLV and churn are those of the shop without the
+/// outage. Whether a session is hit is decided by a hash of the shop seed, the customer
+/// and the session, independent of the customer's random stream: apart from the stopped
+/// sessions the shop is identical with and without the outage, for any thread count.
+///
+/// ```
+/// use segcore::data::synthetic::{Outage, SyntheticShop};
+/// let week = 1_672_531_200 + 14 * 86_400; // 2023-01-15
+/// let o = Outage::new("payment", week, 7, 0.5).unwrap();
+/// assert_eq!((o.stage.as_str(), o.days), ("payment", 7));
+/// assert!(Outage::new("checkout", week, 7, 0.5).is_err());
+/// let shop = SyntheticShop::params().n_customers(20).outage(o);
+/// assert_eq!(shop.outages.len(), 1);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outage {
+    /// The stage where sessions stop (one of [`OUTAGE_STAGES`]).
+    pub stage: String,
+    /// First day of the outage, UTC seconds (floored to midnight).
+    pub start: i64,
+    /// Length in days (at least 1).
+    pub days: u32,
+    /// Extra probability that a session reaching `stage` stops there, in `[0, 1]`.
+    pub extra_drop_off: f64,
+}
+
+impl Outage {
+    /// A validated outage (see the type docs).
+    ///
+    /// ```
+    /// let o = segcore::data::synthetic::Outage::new("shipping", 0, 3, 1.0).unwrap();
+    /// assert_eq!(o.extra_drop_off, 1.0);
+    /// ```
+    pub fn new(stage: &str, start: i64, days: u32, extra_drop_off: f64) -> Result<Outage> {
+        let o = Outage {
+            stage: stage.to_string(),
+            start,
+            days,
+            extra_drop_off,
+        };
+        o.validate()?;
+        Ok(o)
+    }
+
+    /// Checks the stage name, the length and the probability.
+    ///
+    /// ```
+    /// let mut o = segcore::data::synthetic::Outage::new("payment", 0, 1, 0.2).unwrap();
+    /// o.extra_drop_off = 1.5;
+    /// assert!(o.validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        if self.stage_offset().is_none() {
+            return Err(SegError::param(
+                "outage.stage",
+                format!(
+                    "unknown stage `{}` (expected one of {})",
+                    self.stage,
+                    OUTAGE_STAGES.join(", ")
+                ),
+            ));
+        }
+        if self.days == 0 {
+            return Err(SegError::param("outage.days", "must be at least 1"));
+        }
+        if !(0.0..=1.0).contains(&self.extra_drop_off) {
+            return Err(SegError::param(
+                "outage.extra_drop_off",
+                "must be a probability in [0, 1]",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Position of the stage in [`OUTAGE_STAGES`].
+    pub(crate) fn stage_offset(&self) -> Option<usize> {
+        OUTAGE_STAGES.iter().position(|s| *s == self.stage)
+    }
+}
