@@ -94,6 +94,66 @@ export declare class BetaGeoBetaBinom {
 }
 
 /**
+ * One customer's incremental state: the order history and running aggregates giving the
+ * purchase-pattern features and the CLV summary without recomputing over the history.
+ *
+ * Orders in time order update it in O(1); an earlier order is inserted at its place (the
+ * aggregates are then rebuilt, O(n) for that customer), so the features always equal a full
+ * recompute. Create it with `model.customerState()` to get the model's occasion period.
+ *
+ * ```js
+ * const state = model.customerState()
+ * state.add({ timestamp: '2026-03-01T10:00:00Z', amount: 42.5, orderId: 'A-17' })
+ * model.scoreCustomer(state).clv
+ * ```
+ */
+export declare class CustomerState {
+  /**
+   * A state holding `orders` (any order), merging the orders of one UTC period of
+   * `options.mergePeriodSecs` into one purchase occasion (default one day, `null`: one
+   * occasion per order). The period must match the model's (see `model.customerState`).
+   */
+  constructor(orders?: OrderRow[] | null, options?: { mergePeriodSecs?: number | null })
+  /**
+   * Adds one order (or order line, or return with a negative amount); returns `this`.
+   * On an invalid order the state is unchanged and an `INVALID_VALUE` error is thrown.
+   */
+  add(order: OrderRow): this
+  /**
+   * Adds several orders (all are checked first: on an error nothing is added); returns
+   * `this`.
+   */
+  addMany(orders: OrderRow[]): this
+  /** Number of rows kept. */
+  get length(): number
+  /** Time of the latest row (epoch milliseconds), or null. */
+  get lastTimestamp(): number | null
+  /** The occasion period in seconds (null: one occasion per order). */
+  get mergePeriodSecs(): number | null
+  /** The kept history, in time order. */
+  orders(): Array<Order>
+  /**
+   * The CLV summary as of `asOf` (rows after it are ignored), in days; null without a
+   * purchase.
+   */
+  summary(asOf: Date | number | string): LiveSummary | null
+  /**
+   * The purchase-pattern features as of `asOf` (rows after it ignored), by name, with the
+   * windows of `model` (default feature settings without one). Undefined values are NaN.
+   */
+  features(asOf: Date | number | string, model?: Segmenter | null): Record<string, number>
+  /**
+   * The state as JSON-ready data (the occasion period and the orders, times in UTC
+   * seconds); `CustomerState.fromJSON` reads it back.
+   */
+  toJSON(): any
+  /** Reads a state written by `toJSON` (JSON text or the parsed object). */
+  static fromJSON(json: string | object): CustomerState
+  /** An independent copy. */
+  clone(): CustomerState
+}
+
+/**
  * Features of every customer, one row per customer (in the order of `customerIds`), one
  * named column per feature. `values` is row-major: `values[row * nCols + col]`.
  *
@@ -169,8 +229,12 @@ export declare class GaussianMixture {
   constructor(options?: GaussianMixtureOptions | undefined | null)
   /** Fits on the row-major matrix `x`; returns `this`. */
   fit(x: Numbers, nRows: number, nCols: number): this
-  /** Async twin of `fit`; resolves with `this`. */
-  fitAsync(this: this, x: Numbers, nRows: number, nCols: number): Promise<this>
+  /**
+   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
+   * the fit (the promise rejects with an `AbortError`, code `SEGCORE_CANCELLED`);
+   * `control.onProgress` receives `{ stage, done, total }`.
+   */
+  fitAsync(x: Numbers, nRows: number, nCols: number, control?: FitControl): Promise<this>
   /** Component weights. */
   get weights(): Float64Array
   /** Component means, row-major `nComponents x nCols`. */
@@ -206,8 +270,12 @@ export declare class GradientBoostingChurn {
    * per-row weights; returns `this`.
    */
   fit(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): this
-  /** Async twin of `fit`; resolves with `this`. */
-  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): Promise<this>
+  /**
+   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`)
+   * stops the fit (the promise rejects with an `AbortError`, code
+   * `SEGCORE_CANCELLED`); `control.onProgress` receives `{ stage, done, total }`.
+   */
+  fitAsync(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null, control?: FitControl): Promise<this>
   /** Whether the model is fitted. */
   get isFitted(): boolean
   /** Number of features the model was fitted on. */
@@ -249,8 +317,12 @@ export declare class KMeans {
    * `this`.
    */
   fit(x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null): this
-  /** Async twin of `fit`; resolves with `this`. */
-  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null): Promise<this>
+  /**
+   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
+   * the fit (the promise rejects with an `AbortError`, code `SEGCORE_CANCELLED`);
+   * `control.onProgress` receives `{ stage, done, total }`.
+   */
+  fitAsync(x: Numbers, nRows: number, nCols: number, sampleWeight?: Numbers | undefined | null, control?: FitControl): Promise<this>
   /** Whether the estimator is fitted. */
   get isFitted(): boolean
   /** Number of clusters. */
@@ -287,8 +359,12 @@ export declare class LogisticChurn {
    * per-row weights; returns `this`.
    */
   fit(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): this
-  /** Async twin of `fit`; resolves with `this`. */
-  fitAsync(this: this, x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null): Promise<this>
+  /**
+   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`)
+   * stops the fit (the promise rejects with an `AbortError`, code
+   * `SEGCORE_CANCELLED`); `control.onProgress` receives `{ stage, done, total }`.
+   */
+  fitAsync(x: Numbers, nRows: number, nCols: number, y: Array<boolean>, sampleWeight?: Numbers | undefined | null, control?: FitControl): Promise<this>
   /** Whether the model is fitted. */
   get isFitted(): boolean
   /** Number of features the model was fitted on. */
@@ -345,8 +421,12 @@ export declare class MiniBatchKMeans {
   constructor(options?: MiniBatchKMeansOptions | undefined | null)
   /** Fits on the row-major matrix `x`; returns `this`. */
   fit(x: Numbers, nRows: number, nCols: number): this
-  /** Async twin of `fit`; resolves with `this`. */
-  fitAsync(this: this, x: Numbers, nRows: number, nCols: number): Promise<this>
+  /**
+   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
+   * the fit (the promise rejects with an `AbortError`, code `SEGCORE_CANCELLED`);
+   * `control.onProgress` receives `{ stage, done, total }`.
+   */
+  fitAsync(x: Numbers, nRows: number, nCols: number, control?: FitControl): Promise<this>
   /** Centroids, row-major `nClusters x nCols`. */
   get centroids(): Float64Array
   /** Cluster of each training row. */
@@ -497,8 +577,12 @@ export declare class Segmenter {
    * `options.feedback`; `options.asOf` is the cutoff); returns `this`.
    */
   fit(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }): this
-  /** Async twin of `fit`; resolves with `this`. */
-  fitAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }): Promise<this>
+  /**
+   * Async twin of `fit`; resolves with `this`. `control.signal` (an `AbortSignal`) stops
+   * the fit between stages and iterations (the promise rejects with an `AbortError`, code
+   * `SEGCORE_CANCELLED`); `control.onProgress` receives `{ stage, done, total }`.
+   */
+  fitAsync(logs: Logs | TransactionRow[] | TransactionColumns, options?: { asOf?: Date | number | string, events?: EventRow[] | EventColumns, feedback?: FeedbackRow[] | FeedbackColumns }, control?: FitControl): Promise<this>
   /** Whether the segmenter is fitted. */
   get isFitted(): boolean
   /** The customer table of the fit (null for a segmenter read from a file). */
@@ -519,6 +603,40 @@ export declare class Segmenter {
   toJSON(): any
   /** Reads a model file. */
   static fromJson(json: string): Segmenter
+  /**
+   * Scores one customer — a `CustomerState` or an array of its orders — against the fitted
+   * models as of `asOf` (default: the model's cutoff; rows after it are ignored): segment,
+   * RFM, P(alive), expected purchases and CLV over the CLV horizon, churn probability, risk
+   * band and the top drivers. A customer without a purchase by `asOf` gets a segment and
+   * `null` for the rest.
+   *
+   * Only the purchase-pattern features are computed live; other feature families take
+   * the model's fill values (exact for transaction-only models such as CDNOW).
+   */
+  scoreCustomer(customer: CustomerState | OrderRow[], asOf?: Date | number | string | null): CustomerScore
+  /**
+   * Scores many customers (each a `CustomerState` or an order array); results in the
+   * input order, equal to `scoreCustomer` one by one.
+   */
+  scoreCustomers(customers: Array<CustomerState | OrderRow[]>, asOf?: Date | number | string | null): Array<CustomerScore>
+  /**
+   * Async twin of `scoreCustomers`: the states are copied, then scored in parallel off the
+   * main thread.
+   */
+  scoreCustomersAsync(customers: Array<CustomerState | OrderRow[]>, asOf?: Date | number | string | null): Promise<CustomerScore[]>
+  /** An empty `CustomerState` with the model's occasion period, holding `orders` if given. */
+  customerState(orders?: OrderRow[] | null): CustomerState
+  /**
+   * The purchase-pattern features of one customer (a `CustomerState` or its orders) as of
+   * `asOf` (default the model's cutoff), with the model's feature settings.
+   */
+  customerFeatures(customer: CustomerState | OrderRow[], asOf?: Date | number | string | null): Record<string, number>
+  /** The cutoff of the fit, epoch milliseconds (the default `asOf` of live scoring). */
+  get asOf(): number
+  /** CLV horizon in days (of `expectedPurchases` and `clv`). */
+  get clvHorizonDays(): number
+  /** Churn horizon in days (of `churnProbability`). */
+  get churnHorizonDays(): number
 }
 
 /**
@@ -779,6 +897,34 @@ export interface CsvPaths {
   events?: string
   /** Feedback file. */
   feedback?: string
+}
+
+/** The scores of one live customer. Values a non-purchaser does not have are `null`. */
+export interface CustomerScore {
+  /** The cutoff scored at, epoch milliseconds. */
+  asOf: number
+  /** True when the customer made a purchase by the cutoff. */
+  purchaser: boolean
+  /** Behavioural segment (index of the nearest centroid). */
+  segment: number
+  /** Plain-language name of the segment. */
+  segmentName: string
+  /** RFM score such as `"545"` (purchasers only). */
+  rfmScore: string | null
+  /** RFM segment name (purchasers only). */
+  rfmSegment: string | null
+  /** Probability that the customer is still active (BG/NBD). */
+  pAlive: number | null
+  /** Expected purchases over the model's CLV horizon. */
+  expectedPurchases: number | null
+  /** Discounted customer lifetime value over the model's CLV horizon. */
+  clv: number | null
+  /** Churn probability over the model's churn horizon. */
+  churnProbability: number | null
+  /** Risk band of the churn probability. */
+  riskBand: 'low' | 'medium' | 'high' | null | null
+  /** Top churn drivers, largest |contribution| first (empty for non-purchasers). */
+  drivers: Array<Driver>
 }
 
 /**
@@ -1061,6 +1207,14 @@ export interface FeedbackTable {
   topic?: Array<string>
 }
 
+/** The optional last argument of long async fits (typing only: read field by field). */
+export interface FitControl {
+  /** Stops the fit when aborted (before or while it runs). */
+  signal?: AbortSignal
+  /** Called on the main thread with the fit's progress, at most every 50 ms per stage. */
+  onProgress?: (progress: FitProgress) => void
+}
+
 /** Settings of a maximum-likelihood fit (all optional). */
 export interface FitOptions {
   /** L2 penalty on the natural-scale parameters (default 0). */
@@ -1073,6 +1227,16 @@ export interface FitOptions {
   initial?: Array<number>
   /** Time unit of recency and T: `days` (default), `weeks` or `months`. */
   unit?: string
+}
+
+/** Progress of a long fit, as passed to `onProgress`. */
+export interface FitProgress {
+  /** What is running (`"kmeans"`, `"gbt"`, `"segmenter: churn"`...). */
+  stage: string
+  /** Units done (iterations or stages). */
+  done: number
+  /** Units expected at most (a fit may stop earlier when it converges). */
+  total: number
 }
 
 /** How the optimiser ended. */
@@ -1167,6 +1331,18 @@ export interface KMeansOptions {
   algorithm?: string
 }
 
+/** The CLV summary of a live customer, in days. */
+export interface LiveSummary {
+  /** Repeat purchase occasions. */
+  x: number
+  /** First to last occasion (days). */
+  tX: number
+  /** First occasion to the cutoff (days). */
+  T: number
+  /** Mean value of the occasions after the first (0 without repeats). */
+  meanRepeatSpend: number
+}
+
 /**
  * Reads a segcore model file (JSON text, or the parsed object) and returns the fitted model
  * of its `kind`: `BetaGeo`, `ModifiedBetaGeo`, `ParetoNbd`, `GammaGamma`,
@@ -1240,6 +1416,45 @@ export declare function nextBestAction(facts: { customerId?: Array<string | numb
 
 /** Async twin of `nextBestAction`. */
 export declare function nextBestActionAsync(facts: { customerId?: Array<string | number>, segment?: string[], clv?: Array<number | null>, churnProbability?: Array<number | null>, pAlive?: Array<number | null>, satisfaction?: Array<number | null>, cartValue?: Array<number | null>, daysSinceCartAbandoned?: Array<number | null>, tenureDays?: Array<number | null>, orders?: Array<number | null>, daysSinceLastOrder?: Array<number | null> }, options?: { rules?: object, fallbackAction?: string }): Promise<Array<{ customerId: string | null, action: string, rule: number | null, reason: string }>>
+
+/** An order as kept by a `CustomerState` (time as epoch milliseconds). */
+export interface Order {
+  /** Epoch milliseconds (whole seconds). */
+  timestamp: number
+  /** Amount. */
+  amount: number
+  /** Number of items. */
+  quantity?: number
+  /** Whether the row was discounted. */
+  discount?: boolean
+  /** Order id. */
+  orderId?: string
+  /** Product category. */
+  category?: string
+  /** Sales channel. */
+  channel?: string
+}
+
+/**
+ * One order (or order line) of a live customer, as given to `CustomerState.add` and
+ * `scoreCustomer`. Other properties (such as `customerId`) are ignored.
+ */
+export interface OrderRow {
+  /** When: a `Date`, epoch milliseconds, or text (`1997-01-01`, ISO date-time). */
+  timestamp: Date | number | string
+  /** Amount; negative for a return or refund, zero for a free item. */
+  amount: number
+  /** Number of items (finite, >= 0). */
+  quantity?: number
+  /** Whether the row was discounted. */
+  discount?: boolean
+  /** Order id: rows sharing it form one order; without it, rows sharing a timestamp do. */
+  orderId?: string | number
+  /** Product category (kept, not used by the live features yet). */
+  category?: string
+  /** Sales channel (kept, not used by the live features yet). */
+  channel?: string
+}
 
 /**
  * The `n` (10) products bought by the most customers of each segment (`segments`: labels by
