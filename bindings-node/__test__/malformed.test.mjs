@@ -2,7 +2,7 @@
 // with) an Error whose code starts with SEGCORE_. A crash would kill this test file.
 import test from 'node:test'
 import assert from 'node:assert/strict'
-import * as s from '../index.js'
+import * as s from 'segcore'
 
 const coded = (e) => {
   assert.ok(e instanceof Error, `not an Error: ${e}`)
@@ -33,7 +33,7 @@ const cases = [
   ['KMeans.fit(shape lies)', () => new s.KMeans({ nClusters: 2 }).fit([1, 2, 3], 2, 2)],
   ['KMeans.fit(negative rows)', () => new s.KMeans({ nClusters: 2 }).fit([1, 2], -1, 2)],
   ['KMeans.fit(huge shape)', () => new s.KMeans({ nClusters: 2 }).fit([1, 2], 4294967295, 4294967295)],
-  ['KMeans({nClusters: -3})', () => new s.KMeans({ nClusters: -3 })],
+  ['KMeans({nClusters: -3}).fit', () => new s.KMeans({ nClusters: -3 }).fit([1, 2], 2, 1)],
   ['KMeans({nClusters: 1e12})', () => new s.KMeans({ nClusters: 1e12 }).fit([1, 2], 2, 1)],
   ['KMeans({nClusters: "two"})', () => new s.KMeans({ nClusters: 'two' })],
   ['KMeans.predict(NaN)', () => km.predict([NaN, 1], 1, 2)],
@@ -69,6 +69,18 @@ const cases = [
   ['readLogsCsv(missing file)', () => s.readLogsCsv({ transactions: '/no/such/file.csv' })],
   ['CustomerState.add(garbage)', () => new s.CustomerState().add({ timestamp: {}, amount: [] })],
 ]
+
+test('napi argument errors carry SEGCORE_INVALID_ARGUMENT and napi\'s message', () => {
+  assert.throws(() => new s.KMeans({ nClusters: 'two' }), (e) => {
+    assert.equal(e.code, 'SEGCORE_INVALID_ARGUMENT')
+    assert.equal(e.napiCode, 'NumberExpected')
+    assert.match(e.message, /nClusters/)
+    return true
+  })
+  // instances made by the binding are still instances of the exported classes
+  assert.ok(s.loadModel(modelText) instanceof s.KMeans)
+  assert.ok(km instanceof s.KMeans)
+})
 
 test('malformed inputs throw coded errors and never crash', () => {
   const failures = []

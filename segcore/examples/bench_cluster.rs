@@ -105,6 +105,19 @@ fn main() {
             let reps: usize = args.get(7).map_or(1, |r| r.parse().expect("reps"));
             let mut secs = f64::INFINITY;
             let (mut inertia, mut n_iter) = (0.0, 0);
+            // one untimed fit with another seed first, in this process (the thread pool and
+            // the allocator warm up), as scikit-learn gets its warm-up fit in its process
+            if task == "kmeans" {
+                KMeans::params(k)
+                    .seed(seed.wrapping_add(1000))
+                    .fit(x.view(), None)
+                    .expect("warm-up fit");
+            } else {
+                MiniBatchKMeans::params(k)
+                    .seed(seed.wrapping_add(1000))
+                    .fit(x.view(), None)
+                    .expect("warm-up fit");
+            }
             for _ in 0..reps.max(1) {
                 let t = Instant::now();
                 (inertia, n_iter) = if task == "kmeans" {
