@@ -14,6 +14,7 @@ RNG_IDS = [f"C{(i * 7919) % 97:05d}" for i in range(400)]
 CATS = [None if i % 11 == 0 else ["web", "app", "ümlaut", ""][i % 4] for i in range(400)]
 T = np.arange(400, dtype=np.int64) * 3600 + 1_700_000_000
 AMOUNT = np.arange(400, dtype=np.float64) % 13
+TS = T.astype("datetime64[s]").astype("datetime64[ms]")
 
 
 def expected():
@@ -25,9 +26,9 @@ def expected():
 
 
 def frames():
-    base = {"customer_id": RNG_IDS, "timestamp": T.astype("datetime64[s]"), "amount": AMOUNT, "category": CATS}
+    base = {"customer_id": RNG_IDS, "timestamp": TS, "amount": AMOUNT, "category": CATS}
     pdf = pd.DataFrame(base)
-    big = pa.table({"customer_id": pa.array(RNG_IDS, pa.large_string()), "timestamp": pa.array(T.astype("datetime64[s]")),
+    big = pa.table({"customer_id": pa.array(RNG_IDS, pa.large_string()), "timestamp": pa.array(TS),
                     "amount": AMOUNT, "category": pa.array(CATS, pa.large_string())})
     chunked = pa.concat_tables([big.slice(0, 150), big.slice(150, 100), big.slice(250)])
     return {
@@ -40,12 +41,12 @@ def frames():
                                                                pl.col("category").cast(pl.Categorical)),
         "arrow_large_chunked": chunked,
         "arrow_dictionary_chunked": pa.concat_tables([
-            pa.table({"customer_id": pa.array(RNG_IDS[:200]).dictionary_encode(), "timestamp": T[:200].astype("datetime64[s]"),
+            pa.table({"customer_id": pa.array(RNG_IDS[:200]).dictionary_encode(), "timestamp": TS[:200],
                       "amount": AMOUNT[:200], "category": pa.array(CATS[:200]).dictionary_encode()}),
-            pa.table({"customer_id": pa.array(RNG_IDS[200:]).dictionary_encode(), "timestamp": T[200:].astype("datetime64[s]"),
+            pa.table({"customer_id": pa.array(RNG_IDS[200:]).dictionary_encode(), "timestamp": TS[200:],
                       "amount": AMOUNT[200:], "category": pa.array(CATS[200:]).dictionary_encode()}),
         ]),
-        "arrow_sliced": pa.table({"customer_id": pa.array(["zz"] + RNG_IDS)[1:], "timestamp": T.astype("datetime64[s]"),
+        "arrow_sliced": pa.table({"customer_id": pa.array(["zz"] + RNG_IDS)[1:], "timestamp": TS,
                                   "amount": AMOUNT, "category": pa.array([None, "x"] + CATS)[2:]}),
         "dict_lists": dict(base),
     }
@@ -70,7 +71,7 @@ def test_buffers_give_the_per_row_result(name):
 
 def test_unused_categories_are_not_customers():
     s = pd.Categorical(["b", "a", "b"], categories=["a", "b", "zzz"])
-    lg = segcore.logs(pd.DataFrame({"customer_id": s, "timestamp": T[:3].astype("datetime64[s]"), "amount": AMOUNT[:3]}))
+    lg = segcore.logs(pd.DataFrame({"customer_id": s, "timestamp": TS[:3], "amount": AMOUNT[:3]}))
     assert lg.customer_ids() == ["a", "b"]
     np.testing.assert_array_equal(lg.transactions_columns()["customer"], [1, 0, 1])
 
@@ -79,7 +80,7 @@ def test_non_string_columns_keep_the_numpy_path():
     assert _frames.arrow_strings({"x": np.arange(3)}, "dict", "x") is None
     assert _frames.arrow_strings(pd.DataFrame({"x": [1, 2, 3]}, dtype=object), "pandas", "x") is None
     assert _frames.arrow_strings(pd.DataFrame({"x": ["a", 1]}), "pandas", "x") is None
-    lg = segcore.logs(pd.DataFrame({"customer_id": pd.Series([5, 3, 5], dtype=object), "timestamp": T[:3].astype("datetime64[s]"),
+    lg = segcore.logs(pd.DataFrame({"customer_id": pd.Series([5, 3, 5], dtype=object), "timestamp": TS[:3],
                                     "amount": AMOUNT[:3]}))
     np.testing.assert_array_equal(lg.customer_ids(), [3, 5])
 
@@ -97,7 +98,7 @@ MISSING_IDS = ["a", "b", None, "c"]
 ], ids=["object", "pyarrow", "categorical", "polars", "polars_categorical", "arrow_dictionary"])
 def test_missing_id_names_column_and_row(make):
     df = make()
-    extra = {"timestamp": T[:4].astype("datetime64[s]"), "amount": AMOUNT[:4]}
+    extra = {"timestamp": TS[:4], "amount": AMOUNT[:4]}
     if isinstance(df, pa.Table):
         df = df.append_column("timestamp", pa.array(extra["timestamp"])).append_column("amount", pa.array(extra["amount"]))
     elif isinstance(df, pl.DataFrame):
@@ -110,7 +111,7 @@ def test_missing_id_names_column_and_row(make):
 
 
 def test_blank_id_names_column_and_row():
-    df = pd.DataFrame({"cid": pd.Series(["a", "  ", "b"], dtype="string[pyarrow]"), "timestamp": T[:3].astype("datetime64[s]"),
+    df = pd.DataFrame({"cid": pd.Series(["a", "  ", "b"], dtype="string[pyarrow]"), "timestamp": TS[:3],
                        "amount": AMOUNT[:3]})
     with pytest.raises(segcore.InvalidValueError, match=r"^column `cid`, row 1: empty customer id$"):
         segcore.logs(df, customer_id="cid")
@@ -122,17 +123,18 @@ def test_invalid_utf8_names_column_and_row():
     tx = {"customer_id": ids, "timestamp": T[:3], "amount": AMOUNT[:3]}
     with pytest.raises(segcore.InvalidValueError, match=r"^column `cust`, row 1: invalid UTF-8$"):
         _segcore._build_logs(tx, {"customer_id": "cust"})
-    tx = {"customer_id": ("utf8", data, np.array([0, 1, 2, 5], dtype=np.int32), None, None),
+    good = np.frombuffer(b"abc", dtype=np.uint8)
+    tx = {"customer_id": ("utf8", good, np.array([0, 1, 2, 3], dtype=np.int32), None, None),
           "timestamp": T[:3], "amount": AMOUNT[:3], "product": ids}
     with pytest.raises(segcore.InvalidValueError, match=r"^column `sku`, row 1: invalid UTF-8$"):
         _segcore._build_logs(tx, {"product": "sku"})
 
 
 def test_events_and_feedback_take_buffers():
-    ev = pl.DataFrame({"customer_id": ["b", "a", "b"], "timestamp": T[:3].astype("datetime64[s]"), "kind": ["view", "cart", "view"]})
-    fb = pd.DataFrame({"customer_id": pd.Series(["c", "a"], dtype="category"), "timestamp": T[:2].astype("datetime64[s]"),
+    ev = pl.DataFrame({"customer_id": ["b", "a", "b"], "timestamp": TS[:3], "kind": ["view", "cart", "view"]})
+    fb = pd.DataFrame({"customer_id": pd.Series(["c", "a"], dtype="category"), "timestamp": TS[:2],
                        "score": [4.0, 5.0], "scale": ["stars", "stars"], "topic": pd.Series(["ship", None], dtype="string[pyarrow]")})
-    tx = pd.DataFrame({"customer_id": ["a", "d"], "timestamp": T[:2].astype("datetime64[s]"), "amount": [1.0, 2.0]})
+    tx = pd.DataFrame({"customer_id": ["a", "d"], "timestamp": TS[:2], "amount": [1.0, 2.0]})
     lg = segcore.logs(tx, events=ev, feedback=fb)
     assert lg.customer_ids() == ["a", "b", "c", "d"]
     e = lg.events_columns()

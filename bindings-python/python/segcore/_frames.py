@@ -128,6 +128,22 @@ def arrow_strings(data: Any, kind: str, name: str) -> Optional[tuple]:
     return _buffers_of(arr)
 
 
+def check_buffer_ids(bufs: tuple, column: str) -> None:
+    """Raises the missing-id error (column, first null row) for buffers from
+    :func:`arrow_strings`, vectorised, so it comes before any other column's error as on
+    the per-row path. Blank ids are checked by the core."""
+    if bufs[0] == "dict":
+        bad = bufs[4] < 0
+        if bufs[3] is not None and bufs[3].any():
+            bad = bad | bufs[3][np.where(bad, 0, bufs[4])] & ~bad
+    elif bufs[3] is not None:
+        bad = bufs[3]
+    else:
+        return
+    if bad.size and bad.any():
+        raise _missing_error(column, int(np.argmax(bad)), "customer id")
+
+
 def _to_arrow_strings(col: Any) -> Any:
     """An Arrow string or dictionary-of-string Array for a string-like column, else None."""
     mod = type(col).__module__ or ""

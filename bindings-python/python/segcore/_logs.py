@@ -70,6 +70,8 @@ def _read(
         if role in ("ids", "str"):
             bufs = _frames.arrow_strings(data, kind, user)
             if bufs is not None:
+                if role == "ids":
+                    _frames.check_buffer_ids(bufs, user)
                 cols[key] = bufs
                 names[key] = user
                 continue
