@@ -28,6 +28,15 @@ pub struct Buffers<'py> {
     codes: Option<PyReadonlyArray1<'py, i64>>,
 }
 
+/// `(tag, data, offsets, missing, codes)` as sent by `_frames.arrow_strings`.
+type BuffersTuple<'py> = (
+    String,
+    PyReadonlyArray1<'py, u8>,
+    Bound<'py, PyAny>,
+    Option<PyReadonlyArray1<'py, bool>>,
+    Option<PyReadonlyArray1<'py, i64>>,
+);
+
 /// Borrowed slices of [`Buffers`] (Send: read with the GIL released).
 #[derive(Clone, Copy)]
 pub struct BufView<'a> {
@@ -49,13 +58,7 @@ impl<'py> Buffers<'py> {
         if !obj.is_instance_of::<PyTuple>() {
             return Ok(None);
         }
-        let (tag, data, offsets, missing, codes): (
-            String,
-            PyReadonlyArray1<'py, u8>,
-            Bound<'py, PyAny>,
-            Option<PyReadonlyArray1<'py, bool>>,
-            Option<PyReadonlyArray1<'py, i64>>,
-        ) = obj.extract()?;
+        let (tag, data, offsets, missing, codes): BuffersTuple<'py> = obj.extract()?;
         let (off32, off64) = match offsets.extract::<PyReadonlyArray1<'py, i32>>() {
             Ok(o) => (Some(o), None),
             Err(_) => (None, Some(offsets.extract::<PyReadonlyArray1<'py, i64>>()?)),
