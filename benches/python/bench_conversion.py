@@ -46,6 +46,7 @@ FAMILIES = ["purchase", "preferences"]
 
 
 DATA_DIR = ""
+KINDS: List[str] = []
 
 
 def load(rows: int, customers: int) -> Dict[str, np.ndarray]:
@@ -69,13 +70,15 @@ def frames(cols: Dict[str, np.ndarray]) -> Dict[str, Any]:
 
     names = np.asarray([f"cat{i}" for i in range(bf.N_CATS)], dtype=object)
     cat = names[cols["category"]]
-    pdf = pd.DataFrame({
-        "customer_id": pd.array(cols["customer_id"], dtype="str"),
-        "timestamp": cols["timestamp"],
-        "amount": cols["amount"],
-        "quantity": cols["quantity"],
-        "category": pd.array(cat, dtype="str"),
-    })
+    def pdf(dtype: str) -> Any:
+        return pd.DataFrame({
+            "customer_id": pd.Series(cols["customer_id"], dtype=dtype),
+            "timestamp": cols["timestamp"],
+            "amount": cols["amount"],
+            "quantity": cols["quantity"],
+            "category": pd.Series(cat, dtype=dtype),
+        })
+
     plf = pl.DataFrame({
         "customer_id": pl.Series(cols["customer_id"].tolist(), dtype=pl.String),
         "timestamp": pl.Series(cols["timestamp"].astype("datetime64[ms]")),
@@ -83,7 +86,8 @@ def frames(cols: Dict[str, np.ndarray]) -> Dict[str, Any]:
         "quantity": cols["quantity"],
         "category": pl.Series(cat.tolist(), dtype=pl.String),
     })
-    return {"pandas": pdf, "polars": plf}
+    out = {"pandas_object": pdf("object"), "pandas_pyarrow": pdf("string[pyarrow]"), "polars": plf}
+    return {k: v for k, v in out.items() if not KINDS or k in KINDS}
 
 
 def timed(f: Callable[[], Any]) -> float:
@@ -133,7 +137,9 @@ def main() -> None:
     ap.add_argument("--customers", type=int, default=1_000_000)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--rust", action="store_true", help="also time the core alone (Rust example)")
+    ap.add_argument("--kinds", default="", help="comma-separated subset of pandas_object,pandas_pyarrow,polars")
     a = ap.parse_args()
+    KINDS[:] = [k for k in a.kinds.split(",") if k]
     print(f"load average at start: {os.getloadavg()}", flush=True)
     cols = load(a.rows, a.customers)
     dfs = frames(cols)
@@ -159,7 +165,7 @@ def main() -> None:
         m = med[kind]
         core = med["rust"]["core"] if rust is not None else m["from_logs"]
         conv = m["end_to_end"] - core
-        print(f"{kind:7s} end_to_end {m['end_to_end']:.3f}s  logs {m['logs']:.3f}s  from_logs {m['from_logs']:.3f}s"
+        print(f"{kind:14s} end_to_end {m['end_to_end']:.3f}s  logs {m['logs']:.3f}s  from_logs {m['from_logs']:.3f}s"
               f"  core {core:.3f}s ({'rust' if rust else 'from_logs'})  conversion {conv:.3f}s = {100 * conv / core:.0f}% of core")
     print(f"load average at end: {os.getloadavg()}")
     print(json.dumps(med))

@@ -4,7 +4,9 @@
 //! plain columns keyed by segcore's own names (`customer_id`, `timestamp`, `amount`, ...):
 //! int64 numpy arrays or lists of `str` for ids, int64 seconds or lists of `str` for times,
 //! float64 / bool numpy arrays for values and lists of `str` for categories (`""` = missing).
-//! This module hands them to the core builders, which do all validation.
+//! String ids and categories usually come as Arrow buffers instead (see `strbuf`):
+//! no Python `str` per row, interned by the core (`segcore::data::ids_buffers`) with the
+//! GIL released. This module hands them to the core builders, which do all validation.
 
 use std::sync::Arc;
 
@@ -13,12 +15,15 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use segcore::data::{
     time::{parse_time, TimeFormat},
-    Categorical, CustomerIndex, Events, Feedback, IdColumn, Logs, ScoreScale, TimeColumn,
-    Transactions, MISSING, STANDARD_KINDS,
+    Categorical, CustomerIndex, Events, Feedback, Logs, ScoreScale, TimeColumn, Transactions,
+    MISSING, STANDARD_KINDS,
 };
 use segcore::SegError;
 
+use self::strbuf::{IdArg, StrArg};
 use crate::error::{param_error, rename_columns, to_pyerr, PyResultExt};
+
+mod strbuf;
 
 /// The logs of one shop under one customer index, built by `segcore.logs(...)`.
 #[pyclass(name = "Logs", module = "segcore", frozen)]
@@ -76,14 +81,6 @@ fn required<'py>(cols: &Bound<'py, PyDict>, key: &str, log: &str) -> PyResult<Bo
     get(cols, key)?.ok_or_else(|| param_error(key, format!("the {log} need a `{key}` column")))
 }
 
-/// Ids: an int64 numpy array or a sequence of `str`.
-fn id_column(obj: &Bound<'_, PyAny>) -> PyResult<IdColumn> {
-    if let Ok(a) = obj.extract::<PyReadonlyArray1<'_, i64>>() {
-        return Ok(IdColumn::Int(a.as_array().to_vec()));
-    }
-    Ok(IdColumn::Str(obj.extract::<Vec<String>>()?))
-}
-
 /// Times: int64 seconds since the epoch, or a sequence of `str` parsed by the core.
 fn time_column(obj: &Bound<'_, PyAny>, format: TimeFormat) -> PyResult<TimeColumn> {
     if let Ok(a) = obj.extract::<PyReadonlyArray1<'_, i64>>() {
@@ -103,10 +100,8 @@ fn opt_f64(cols: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<Vec<f64>>> {
     get(cols, key)?.map(|v| f64_column(&v)).transpose()
 }
 
-fn opt_str(cols: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<Vec<String>>> {
-    get(cols, key)?
-        .map(|v| v.extract::<Vec<String>>())
-        .transpose()
+fn opt_str<'py>(cols: &Bound<'py, PyDict>, key: &str) -> PyResult<Option<StrArg<'py>>> {
+    get(cols, key)?.map(|v| StrArg::extract(&v)).transpose()
 }
 
 fn opt_bool(cols: &Bound<'_, PyDict>, key: &str) -> PyResult<Option<Vec<bool>>> {
@@ -132,36 +127,49 @@ fn build_transactions(
     names: &Names,
 ) -> PyResult<Transactions> {
     let fmt = time_format(cols)?;
-    let customer = id_column(&required(cols, "customer_id", "transactions")?)?;
+    let mut customer = IdArg::extract(&required(cols, "customer_id", "transactions")?)?;
     let timestamp = time_column(&required(cols, "timestamp", "transactions")?, fmt)?;
     let amount = f64_column(&required(cols, "amount", "transactions")?)?;
-    let order_id = opt_str(cols, "order_id")?;
+    let mut order_id = opt_str(cols, "order_id")?;
     let quantity = opt_f64(cols, "quantity")?;
-    let product = opt_str(cols, "product")?;
-    let category = opt_str(cols, "category")?;
-    let channel = opt_str(cols, "channel")?;
+    let mut product = opt_str(cols, "product")?;
+    let mut category = opt_str(cols, "category")?;
+    let mut channel = opt_str(cols, "channel")?;
     let discount = opt_bool(cols, "discount")?;
+    let customer = customer.view()?;
+    let order_id = order_id.as_mut().map(StrArg::view).transpose()?;
+    let product = product.as_mut().map(StrArg::view).transpose()?;
+    let category = category.as_mut().map(StrArg::view).transpose()?;
+    let channel = channel.as_mut().map(StrArg::view).transpose()?;
     py.detach(move || {
-        let mut b = Transactions::builder(customer, timestamp, amount);
-        if let Some(v) = order_id {
-            b = b.order_id(v);
-        }
-        if let Some(v) = quantity {
-            b = b.quantity(v);
-        }
-        if let Some(v) = product {
-            b = b.product(v);
-        }
-        if let Some(v) = category {
-            b = b.category(v);
-        }
-        if let Some(v) = channel {
-            b = b.channel(v);
-        }
-        if let Some(v) = discount {
-            b = b.discount(v);
-        }
-        b.build().map_err(|e| names.wrap(e))
+        let run = || -> segcore::Result<Transactions> {
+            let (ids, interned) = customer.resolve("customer_id")?;
+            let mut b = Transactions::builder(ids, timestamp, amount);
+            if let Some(v) = order_id {
+                b = b.order_id(v.strings("order_id")?);
+            }
+            if let Some(v) = quantity {
+                b = b.quantity(v);
+            }
+            if let Some(v) = product {
+                b = b.product(v.strings("product")?);
+            }
+            if let Some(v) = category {
+                b = b.category(v.strings("category")?);
+            }
+            if let Some(v) = channel {
+                b = b.channel(v.strings("channel")?);
+            }
+            if let Some(v) = discount {
+                b = b.discount(v);
+            }
+            let tx = b.build()?;
+            match interned {
+                Some(i) => i.label_transactions(tx),
+                None => Ok(tx),
+            }
+        };
+        run().map_err(|e| names.wrap(e))
     })
     .py()
 }
@@ -177,49 +185,74 @@ pub fn build_events_only(
 
 fn build_events(py: Python<'_>, cols: &Bound<'_, PyDict>, names: &Names) -> PyResult<Events> {
     let fmt = time_format(cols)?;
-    let customer = id_column(&required(cols, "customer_id", "events")?)?;
+    let mut customer = IdArg::extract(&required(cols, "customer_id", "events")?)?;
     let timestamp = time_column(&required(cols, "timestamp", "events")?, fmt)?;
-    let kind: Vec<String> = required(cols, "kind", "events")?.extract()?;
-    let category = opt_str(cols, "category")?;
-    let channel = opt_str(cols, "channel")?;
-    let session = opt_str(cols, "session")?;
-    let platform = opt_str(cols, "platform")?;
+    let mut kind = StrArg::extract(&required(cols, "kind", "events")?)?;
+    let mut category = opt_str(cols, "category")?;
+    let mut channel = opt_str(cols, "channel")?;
+    let mut session = opt_str(cols, "session")?;
+    let mut platform = opt_str(cols, "platform")?;
     let value = opt_f64(cols, "value")?;
+    let customer = customer.view()?;
+    let kind = kind.view()?;
+    let category = category.as_mut().map(StrArg::view).transpose()?;
+    let channel = channel.as_mut().map(StrArg::view).transpose()?;
+    let session = session.as_mut().map(StrArg::view).transpose()?;
+    let platform = platform.as_mut().map(StrArg::view).transpose()?;
     py.detach(move || {
-        let mut b = Events::builder(customer, timestamp, kind);
-        if let Some(v) = category {
-            b = b.category(v);
-        }
-        if let Some(v) = channel {
-            b = b.channel(v);
-        }
-        if let Some(v) = session {
-            b = b.session(v);
-        }
-        if let Some(v) = platform {
-            b = b.platform(v);
-        }
-        if let Some(v) = value {
-            b = b.value(v);
-        }
-        b.build().map_err(|e| names.wrap(e))
+        let run = || -> segcore::Result<Events> {
+            let (ids, interned) = customer.resolve("customer_id")?;
+            let mut b = Events::builder(ids, timestamp, kind.strings("kind")?);
+            if let Some(v) = category {
+                b = b.category(v.strings("category")?);
+            }
+            if let Some(v) = channel {
+                b = b.channel(v.strings("channel")?);
+            }
+            if let Some(v) = session {
+                b = b.session(v.strings("session")?);
+            }
+            if let Some(v) = platform {
+                b = b.platform(v.strings("platform")?);
+            }
+            if let Some(v) = value {
+                b = b.value(v);
+            }
+            let ev = b.build()?;
+            match interned {
+                Some(i) => i.label_events(ev),
+                None => Ok(ev),
+            }
+        };
+        run().map_err(|e| names.wrap(e))
     })
     .py()
 }
 
 fn build_feedback(py: Python<'_>, cols: &Bound<'_, PyDict>, names: &Names) -> PyResult<Feedback> {
     let fmt = time_format(cols)?;
-    let customer = id_column(&required(cols, "customer_id", "feedback")?)?;
+    let mut customer = IdArg::extract(&required(cols, "customer_id", "feedback")?)?;
     let timestamp = time_column(&required(cols, "timestamp", "feedback")?, fmt)?;
     let score = f64_column(&required(cols, "score", "feedback")?)?;
-    let scale: Vec<String> = required(cols, "scale", "feedback")?.extract()?;
-    let topic = opt_str(cols, "topic")?;
+    let mut scale = StrArg::extract(&required(cols, "scale", "feedback")?)?;
+    let mut topic = opt_str(cols, "topic")?;
+    let customer = customer.view()?;
+    let scale = scale.view()?;
+    let topic = topic.as_mut().map(StrArg::view).transpose()?;
     py.detach(move || {
-        let mut b = Feedback::builder(customer, timestamp, score, scale);
-        if let Some(v) = topic {
-            b = b.topic(v);
-        }
-        b.build().map_err(|e| names.wrap(e))
+        let run = || -> segcore::Result<Feedback> {
+            let (ids, interned) = customer.resolve("customer_id")?;
+            let mut b = Feedback::builder(ids, timestamp, score, scale.strings("scale")?);
+            if let Some(v) = topic {
+                b = b.topic(v.strings("topic")?);
+            }
+            let fb = b.build()?;
+            match interned {
+                Some(i) => i.label_feedback(fb),
+                None => Ok(fb),
+            }
+        };
+        run().map_err(|e| names.wrap(e))
     })
     .py()
 }

@@ -9,6 +9,12 @@ datetime data), then shaped for the core:
   that the core parses (ISO 8601, ``YYYYMMDD``, epoch seconds);
 * values: float64 arrays; flags: bool arrays; categories: lists of ``str`` (``""`` = missing).
 
+String ids and categories (pandas ``str`` / ``string`` / object / categorical columns,
+polars ``String`` / ``Categorical`` / ``Enum``, Arrow (large) string and dictionary arrays)
+skip all of that: :func:`arrow_strings` hands their Arrow buffers (UTF-8 bytes, offsets,
+null flags, dictionary codes) to the native module as numpy views, and the core interns
+them without a Python ``str`` per row.
+
 Outputs are DataFrames of the input's kind: polars in, polars out; anything else gives
 pandas. pandas, polars and pyarrow are imported only when used.
 """
@@ -23,7 +29,7 @@ import numpy as np
 
 from . import _segcore
 
-__all__ = ["frame_kind", "get_column", "ids", "times", "floats", "bools", "strings"]
+__all__ = ["frame_kind", "get_column", "arrow_strings", "ids", "times", "floats", "bools", "strings"]
 
 _EPOCH = _dt.datetime(1970, 1, 1)
 _EPOCH_DATE = _dt.date(1970, 1, 1)
@@ -90,6 +96,165 @@ def length(data: Any, kind: str) -> int:
             return len(v)
         return 0
     return len(data)
+
+
+# --------------------------------------------------------------------------- string buffers
+
+
+def arrow_strings(data: Any, kind: str, name: str) -> Optional[tuple]:
+    """The column ``name`` as Arrow string buffers for the native module, or None when it
+    is not a string column (then the numpy path below applies).
+
+    Returns ``("utf8", data, offsets, missing, None)`` (uint8 bytes, int32/int64 offsets
+    with one more entry than rows, bool null flags or None) or, for dictionary-encoded
+    columns, ``("dict", data, offsets, missing, codes)`` where the first four describe the
+    dictionary and ``codes`` is int64 per row (-1 = null). Views, not copies, when the
+    column is Arrow-backed.
+
+    >>> import pyarrow as pa
+    >>> t = arrow_strings({"id": pa.array(["ab", None, "c"])}, "dict", "id")
+    >>> t[0], t[1].tobytes(), t[2].tolist(), t[3].tolist()
+    ('utf8', b'abc', [0, 2, 2, 3], [False, True, False])
+    """
+    if not has_column(data, kind, name):
+        return None
+    col = data.column(name) if kind == "arrow" else data[name]
+    try:
+        arr = _to_arrow_strings(col)
+    except Exception:  # not convertible (mixed objects, bytes, ...): the numpy path decides
+        return None
+    if arr is None:
+        return None
+    return _buffers_of(arr)
+
+
+def check_buffer_ids(bufs: tuple, column: str) -> None:
+    """Raises the missing-id error (column, first null row) for buffers from
+    :func:`arrow_strings`, vectorised, so it comes before any other column's error as on
+    the per-row path. Blank ids are checked by the core."""
+    if bufs[0] == "dict":
+        bad = bufs[4] < 0
+        if bufs[3] is not None and bufs[3].any():
+            bad = bad | bufs[3][np.where(bad, 0, bufs[4])] & ~bad
+    elif bufs[3] is not None:
+        bad = bufs[3]
+    else:
+        return
+    if bad.size and bad.any():
+        raise _missing_error(column, int(np.argmax(bad)), "customer id")
+
+
+def _to_arrow_strings(col: Any) -> Any:
+    """An Arrow string or dictionary-of-string Array for a string-like column, else None."""
+    mod = type(col).__module__ or ""
+    if mod.startswith("polars"):
+        import polars as pl
+
+        if not (col.dtype == pl.String or col.dtype == pl.Categorical or isinstance(col.dtype, pl.Enum)):
+            return None
+        try:
+            arr = col.to_arrow(compat_level=pl.CompatLevel.oldest())
+        except (AttributeError, TypeError):
+            arr = col.to_arrow()
+    elif mod.startswith("pandas"):
+        import pandas as pd
+
+        dtype = col.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            if col.cat.categories.dtype.kind not in "OUST":
+                return None
+        elif isinstance(dtype, np.dtype):
+            if dtype.kind not in "OU":
+                return None
+        elif getattr(dtype, "kind", "O") not in "OUS":
+            return None
+        import pyarrow as pa
+
+        arr = pa.array(col, from_pandas=True)
+    elif mod.startswith("pyarrow"):
+        arr = col
+    else:
+        a = col if isinstance(col, np.ndarray) else None
+        if a is None:
+            if not isinstance(col, (list, tuple)):
+                return None
+        elif a.dtype.kind not in "OU" or a.ndim != 1:
+            return None
+        import pyarrow as pa
+
+        arr = pa.array(col, from_pandas=True)
+    return _normalise_arrow(arr)
+
+
+def _normalise_arrow(arr: Any) -> Any:
+    import pyarrow as pa
+
+    if isinstance(arr, pa.ChunkedArray):
+        if arr.num_chunks == 1:
+            arr = arr.chunk(0)
+        elif pa.types.is_dictionary(arr.type):
+            try:
+                arr = arr.unify_dictionaries().combine_chunks()
+            except (pa.ArrowException, NotImplementedError):
+                arr = arr.cast(pa.large_string()).combine_chunks()
+        elif arr.num_chunks == 0:
+            arr = pa.array([], type=pa.large_string())
+        else:
+            if not pa.types.is_large_string(arr.type):
+                arr = arr.cast(pa.large_string())
+            arr = arr.combine_chunks()
+    t = arr.type
+    if pa.types.is_dictionary(t):
+        if not _is_text(t.value_type):
+            return None
+        return arr
+    if not _is_text(t):
+        return None
+    if not (pa.types.is_string(t) or pa.types.is_large_string(t)):
+        arr = arr.cast(pa.large_string())
+    return arr
+
+
+def _is_text(t: Any) -> bool:
+    import pyarrow as pa
+
+    return bool(
+        pa.types.is_string(t)
+        or pa.types.is_large_string(t)
+        or (hasattr(pa.types, "is_string_view") and pa.types.is_string_view(t))
+    )
+
+
+def _utf8_parts(arr: Any) -> tuple:
+    import pyarrow as pa
+
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = arr.cast(pa.large_string())
+    odt = np.int32 if pa.types.is_string(arr.type) else np.int64
+    n = len(arr)
+    _, obuf, dbuf = arr.buffers()[:3]
+    if obuf is None:
+        offsets = np.zeros(n + 1, dtype=odt)
+    else:
+        offsets = np.frombuffer(obuf, dtype=odt)[arr.offset : arr.offset + n + 1]
+    data = np.zeros(0, dtype=np.uint8) if dbuf is None or dbuf.size == 0 else np.frombuffer(dbuf, dtype=np.uint8)
+    missing = None
+    if arr.null_count:
+        missing = np.ascontiguousarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    return data, offsets, missing
+
+
+def _buffers_of(arr: Any) -> tuple:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(arr.type):
+        import pyarrow.compute as pc
+
+        codes = pc.fill_null(arr.indices.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
+        data, offsets, missing = _utf8_parts(_normalise_arrow(arr.dictionary))
+        return ("dict", data, offsets, missing, np.ascontiguousarray(codes, dtype=np.int64))
+    data, offsets, missing = _utf8_parts(arr)
+    return ("utf8", data, offsets, missing, None)
 
 
 # --------------------------------------------------------------------------- to numpy

@@ -67,6 +67,14 @@ def _read(
             cols[key] = [user.lower()] * _frames.length(data, kind)
             names[key] = key
             continue
+        if role in ("ids", "str"):
+            bufs = _frames.arrow_strings(data, kind, user)
+            if bufs is not None:
+                if role == "ids":
+                    _frames.check_buffer_ids(bufs, user)
+                cols[key] = bufs
+                names[key] = user
+                continue
         arr = _frames.get_column(data, kind, user, param, log)
         if role == "ids":
             cols[key] = _frames.ids(arr, user)
@@ -86,6 +94,11 @@ def _read(
             user = key
             if not _frames.has_column(data, kind, user):
                 continue
+        bufs = _frames.arrow_strings(data, kind, user) if role == "str" else None
+        if bufs is not None:
+            cols[key] = bufs
+            names[key] = user
+            continue
         arr = _frames.get_column(data, kind, user, key, log)
         cols[key] = _ROLE[role](arr, user)
         names[key] = user

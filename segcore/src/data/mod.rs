@@ -15,6 +15,7 @@ pub mod events;
 pub mod feedback;
 pub mod group;
 pub mod ids;
+pub mod ids_buffers;
 pub mod logs;
 pub mod synthetic;
 pub mod time;
