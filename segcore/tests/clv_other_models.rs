@@ -78,6 +78,18 @@ fn bg_bb_on_donations() {
         back.p_alive(&d.x, &d.t_x, &d.t, 0).unwrap()
     );
     // a new customer's conditional expectation equals the unconditional one
-    let e0 = m.conditional_expected_purchases(5, &[0.0], &[0.0], &[0.0]);
-    assert!(e0.is_err(), "n = 0 periods is not a valid history");
+    // (no opportunity observed yet: n = 0 is a valid, empty history)
+    let e0 = m
+        .conditional_expected_purchases(5, &[0.0], &[0.0], &[0.0])
+        .unwrap()[0];
+    let unconditional = m.expected_purchases(&[5]).unwrap()[0];
+    assert!(
+        (e0 - unconditional).abs() < 1e-12,
+        "{e0} vs {unconditional}"
+    );
+    // a purchase needs an opportunity
+    assert!(
+        m.conditional_expected_purchases(5, &[1.0], &[0.0], &[0.0])
+            .is_err()
+    );
 }

@@ -211,3 +211,33 @@ fn expected_time_to_next_purchase_is_posterior_mean_gap() {
     assert!((v[0] - (4.4137 + 31.0) / (0.2426 + 25.0)).abs() < 1e-12);
     assert!(v[1].is_infinite());
 }
+
+#[test]
+fn a_customer_whose_first_purchase_is_at_the_cutoff_is_scored_as_the_limit_t_to_zero() {
+    // T = 0 (first purchase exactly at the cutoff): P(alive) = 1 and the conditional
+    // expectation is the T -> 0+ limit of the same formula
+    let bg = BetaGeo::from_params(0.2426, 4.4137, 0.7930, 2.4262, TimeUnit::Weeks).unwrap();
+    let at0 = bg.p_alive(&[0.0], &[0.0], &[0.0]).unwrap();
+    assert_eq!(at0[0], 1.0);
+    let e0 = bg
+        .conditional_expected_purchases(39.0, &[0.0], &[0.0], &[0.0])
+        .unwrap()[0];
+    let eps = bg
+        .conditional_expected_purchases(39.0, &[0.0], &[0.0], &[1e-9])
+        .unwrap()[0];
+    assert!(e0.is_finite() && (e0 - eps).abs() < 1e-9, "{e0} vs {eps}");
+    let pn = ParetoNbd::from_params(0.553, 10.578, 0.606, 11.669, TimeUnit::Weeks).unwrap();
+    let p0 = pn
+        .conditional_expected_purchases(39.0, &[0.0], &[0.0], &[0.0])
+        .unwrap()[0];
+    let pe = pn
+        .conditional_expected_purchases(39.0, &[0.0], &[0.0], &[1e-9])
+        .unwrap()[0];
+    assert!(p0.is_finite() && (p0 - pe).abs() < 1e-8, "{p0} vs {pe}");
+    // a repeat purchase needs time: x > 0 with T = 0 is refused
+    let e = bg.p_alive(&[1.0], &[0.0], &[0.0]).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "column `T`, row 0: T = 0 needs frequency 0 (no time for repeat purchases), got 1"
+    );
+}

@@ -37,12 +37,17 @@ pub struct RfmSummary {
     pub monetary: Vec<f64>,
 }
 
-/// Checks RFM columns: equal lengths, finite, `x >= 0`, `0 <= t_x <= T`, `T > 0`.
+/// Checks RFM columns: equal lengths, finite, `x >= 0`, `0 <= t_x <= T`, `T >= 0`, and
+/// `T = 0` only for a customer with no repeat purchase (`x = 0`, `t_x = 0`): one whose first
+/// purchase is exactly at the cutoff, as when a live service scores a customer the moment
+/// they buy.
 ///
 /// ```
 /// use segcore::clv::summary::validate_rfm;
 /// assert!(validate_rfm(&[1.0], &[2.0], &[3.0]).is_ok());
 /// assert!(validate_rfm(&[-1.0], &[2.0], &[3.0]).is_err());
+/// assert!(validate_rfm(&[0.0], &[0.0], &[0.0]).is_ok());
+/// assert!(validate_rfm(&[1.0], &[0.0], &[0.0]).is_err());
 /// ```
 pub fn validate_rfm(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<()> {
     let n = frequency.len();
@@ -64,11 +69,18 @@ pub fn validate_rfm(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<()>
                 format!("frequency must be a finite number >= 0, got {x}"),
             ));
         }
-        if !tt.is_finite() || tt <= 0.0 {
+        if !tt.is_finite() || tt < 0.0 {
             return Err(SegError::invalid(
                 "T",
                 i,
-                format!("T must be a finite number > 0, got {tt}"),
+                format!("T must be a finite number >= 0, got {tt}"),
+            ));
+        }
+        if tt == 0.0 && x != 0.0 {
+            return Err(SegError::invalid(
+                "T",
+                i,
+                format!("T = 0 needs frequency 0 (no time for repeat purchases), got {x}"),
             ));
         }
         if !tx.is_finite() || tx < 0.0 || tx > tt {
@@ -84,7 +96,7 @@ pub fn validate_rfm(frequency: &[f64], recency: &[f64], t: &[f64]) -> Result<()>
 
 impl RfmSummary {
     /// Builds a validated summary (all columns the same length, finite values, `x >= 0`,
-    /// `0 <= t_x <= T`, `T > 0`, `monetary >= 0`). Errors name the column and row.
+    /// `0 <= t_x <= T`, `T >= 0` with `T = 0` only when `x = 0`, `monetary >= 0`). Errors name the column and row.
     ///
     /// ```
     /// use segcore::clv::RfmSummary;
