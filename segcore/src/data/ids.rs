@@ -137,12 +137,31 @@ pub(crate) fn intern_sorted<'a, K>(
 where
     K: std::hash::Hash + Eq + Ord + ?Sized + 'a,
 {
+    let mut values = values;
+    let n = values.len();
+    let out: Result<_, std::convert::Infallible> =
+        try_intern_sorted(n, |_| Ok(values.next().flatten()));
+    match out {
+        Ok(v) => v,
+        Err(never) => match never {},
+    }
+}
+
+/// [`intern_sorted`] over `n` rows read by `value(row)`, which may fail (the first error is
+/// returned): one routine for ids and categories from any source.
+pub(crate) fn try_intern_sorted<'a, K, E>(
+    n: usize,
+    mut value: impl FnMut(usize) -> Result<Option<&'a K>, E>,
+) -> Result<(Vec<&'a K>, Vec<u32>), E>
+where
+    K: std::hash::Hash + Eq + Ord + ?Sized + 'a,
+{
     // first-seen codes, then renumber in sorted order
     let mut map: FxHashMap<&K, u32> = FxHashMap::default();
     let mut uniq: Vec<&K> = Vec::new();
-    let mut codes = Vec::with_capacity(values.len());
-    for v in values {
-        let Some(v) = v else {
+    let mut codes = Vec::with_capacity(n);
+    for row in 0..n {
+        let Some(v) = value(row)? else {
             codes.push(MISSING);
             continue;
         };
@@ -163,7 +182,7 @@ where
             *c = rank[*c as usize];
         }
     }
-    (order.iter().map(|&o| uniq[o as usize]).collect(), codes)
+    Ok((order.iter().map(|&o| uniq[o as usize]).collect(), codes))
 }
 
 impl CustomerIndex {

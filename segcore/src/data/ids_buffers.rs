@@ -7,8 +7,6 @@
 //! one by one ([`CustomerIndex::build`], [`Categorical::from_strings`]), with the same
 //! validation: a missing (null) or empty id is an error naming the column and the row.
 
-use rustc_hash::FxHashMap;
-
 use super::columns::{Categorical, MISSING};
 use super::events::Events;
 use super::feedback::Feedback;
@@ -277,35 +275,9 @@ impl InternedIds {
 /// `(sorted distinct values, code per row)`. `None` rows get [`MISSING`].
 fn intern_sorted<'a>(
     n: usize,
-    mut value: impl FnMut(usize) -> Result<Option<&'a str>>,
+    value: impl FnMut(usize) -> Result<Option<&'a str>>,
 ) -> Result<(Vec<&'a str>, Vec<u32>)> {
-    let mut map: FxHashMap<&'a str, u32> = FxHashMap::default();
-    let mut uniq: Vec<&'a str> = Vec::new();
-    let mut codes = Vec::with_capacity(n);
-    for row in 0..n {
-        match value(row)? {
-            None => codes.push(MISSING),
-            Some(s) => {
-                let next = uniq.len() as u32;
-                codes.push(*map.entry(s).or_insert_with(|| {
-                    uniq.push(s);
-                    next
-                }));
-            }
-        }
-    }
-    let mut order: Vec<u32> = (0..uniq.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| uniq[a as usize].cmp(uniq[b as usize]));
-    let mut rank = vec![0u32; uniq.len()];
-    for (new, &old) in order.iter().enumerate() {
-        rank[old as usize] = new as u32;
-    }
-    for c in codes.iter_mut() {
-        if *c != MISSING {
-            *c = rank[*c as usize];
-        }
-    }
-    Ok((order.iter().map(|&o| uniq[o as usize]).collect(), codes))
+    super::ids::try_intern_sorted(n, value)
 }
 
 fn id_of<'a>(column: &str, row: usize, v: Option<&'a str>) -> Result<Option<&'a str>> {
