@@ -281,7 +281,6 @@ impl PyGradientBoostingChurn {
         p.seed = seed;
         let y = bools(y)?;
         let xv = x.as_array();
-        // no fit_with yet: Ctrl-C is raised when the fit returns (make it `p.fit_with(xv, &y, m)`)
         let inner = monitored(py, verbose, "gradient boosting churn", |m| {
             p.fit_with(xv, &y, m)
         })?;

@@ -199,7 +199,6 @@ impl PyMiniBatchKMeans {
         let w = weights_vec(sample_weight)?;
         let xv = x.as_array();
         let wv = w.as_deref().map(ndarray::ArrayView1::from);
-        // no fit_with yet: Ctrl-C is raised when the fit returns (make it `p.fit_with(xv, wv, m)`)
         let inner = monitored(py, verbose, "mini-batch kmeans", |m| p.fit_with(xv, wv, m))?;
         Ok(Self { inner })
     }

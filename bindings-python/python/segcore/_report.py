@@ -25,12 +25,6 @@ from ._logs import build_logs
 __all__ = ["Report", "segment"]
 
 
-def pd_index(values: list, name: str) -> Any:
-    import pandas as pd
-
-    return pd.Index(values, name=name)
-
-
 def _column(df: Any, name: str) -> np.ndarray:
     return np.asarray(df[name].to_numpy())
 
@@ -149,6 +143,8 @@ class Report:
         >>> bool(safe.segments["suppressed"].any()) == bool((rep.segments["size"] < 10).any())
         True
         """
+        import pandas as pd
+
         from .analytics import pseudonymise, suppress_small
 
         customers, segments = self.customers, self.segments
@@ -158,8 +154,8 @@ class Report:
             id_col = customers.columns[0]
             customers = customers.set_index(id_col)
         customers = customers.copy()
-        customers.index = pd_index(pseudonymise(list(customers.index), key, hex_len=hex_len),
-                                   "customer_pseudonym")
+        customers.index = pd.Index(pseudonymise(list(customers.index), key, hex_len=hex_len),
+                                   name="customer_pseudonym")
         segments = suppress_small(segments, k=k, count="size")
         if polars:
             import polars as pl

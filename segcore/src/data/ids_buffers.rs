@@ -10,7 +10,7 @@
 use super::columns::{Categorical, MISSING};
 use super::events::Events;
 use super::feedback::Feedback;
-use super::ids::{CustomerIndex, IdColumn};
+use super::ids::{CustomerIndex, IdColumn, try_intern_sorted};
 use super::transactions::Transactions;
 use crate::{Result, SegError};
 
@@ -271,15 +271,6 @@ impl InternedIds {
     }
 }
 
-/// First-seen codes of `values` (rows given by `rows`), then renumbered in sorted order:
-/// `(sorted distinct values, code per row)`. `None` rows get [`MISSING`].
-fn intern_sorted<'a>(
-    n: usize,
-    value: impl FnMut(usize) -> Result<Option<&'a str>>,
-) -> Result<(Vec<&'a str>, Vec<u32>)> {
-    super::ids::try_intern_sorted(n, value)
-}
-
 fn id_of<'a>(column: &str, row: usize, v: Option<&'a str>) -> Result<Option<&'a str>> {
     match v {
         None => Err(SegError::invalid(column, row, "missing customer id")),
@@ -309,7 +300,7 @@ fn index_of(keys: Vec<&str>, codes: Vec<u32>) -> InternedIds {
 /// ```
 pub fn intern_ids(column: &str, ids: &Utf8Buffers<'_>) -> Result<InternedIds> {
     ids.check(column)?;
-    let (keys, codes) = intern_sorted(ids.len(), |r| id_of(column, r, ids.get(column, r)?))?;
+    let (keys, codes) = try_intern_sorted(ids.len(), |r| id_of(column, r, ids.get(column, r)?))?;
     Ok(index_of(keys, codes))
 }
 
@@ -419,7 +410,7 @@ fn dictionary_codes<'a>(
     if let Some((_, err)) = bad {
         return Err(err);
     }
-    let (keys, used_codes) = intern_sorted(used.len(), |i| Ok(values[i]))?;
+    let (keys, used_codes) = try_intern_sorted(used.len(), |i| Ok(values[i]))?;
     for (k, &e) in used.iter().enumerate() {
         entry[e] = Some(used_codes[k]);
     }
@@ -449,7 +440,7 @@ fn dictionary_codes<'a>(
 /// ```
 pub fn categorical(column: &str, values: &Utf8Buffers<'_>) -> Result<Categorical> {
     values.check(column)?;
-    let (keys, codes) = intern_sorted(values.len(), |r| {
+    let (keys, codes) = try_intern_sorted(values.len(), |r| {
         Ok(values.get(column, r)?.filter(|s| !s.is_empty()))
     })?;
     Ok(Categorical {
