@@ -1,7 +1,8 @@
-//! Distribution functions used by the analyses, written from scratch: log-gamma (Lanczos),
-//! `erfc` (through the regularised incomplete gamma function), the regularised incomplete
-//! beta function (continued fraction, modified Lentz), the normal and Student-t CDFs and
-//! their quantiles.
+//! Distribution functions used by the analyses, written from scratch: log-gamma and the
+//! incomplete gamma continued fraction (shared with the CLV models, `clv::special`), `erfc`
+//! (through the regularised incomplete gamma function), the regularised incomplete beta
+//! function (continued fraction, modified Lentz), the normal and Student-t CDFs and their
+//! quantiles.
 //!
 //! ```
 //! use segcore::analytics::stats::{normal_cdf, student_t_sf};
@@ -12,38 +13,14 @@
 
 use crate::{Result, SegError};
 
-const LANCZOS: [f64; 9] = [
-    0.999_999_999_999_809_9,
-    676.520_368_121_885_1,
-    -1_259.139_216_722_402_8,
-    771.323_428_777_653_1,
-    -176.615_029_162_140_6,
-    12.507_343_278_686_905,
-    -0.138_571_095_265_720_12,
-    9.984_369_578_019_572e-6,
-    1.505_632_735_149_311_6e-7,
-];
-
-/// Natural log of the gamma function for `x > 0` (Lanczos, g = 7; ~1e-15 relative).
+/// Natural log of the gamma function: the CLV models' own routine (Lanczos, ~1e-15
+/// relative), re-exported so every analysis uses the same one.
 ///
 /// ```
 /// let v = segcore::analytics::stats::ln_gamma(5.0);
 /// assert!((v - 24f64.ln()).abs() < 1e-13);
 /// ```
-pub fn ln_gamma(x: f64) -> f64 {
-    if x < 0.5 {
-        // reflection: Γ(x)Γ(1-x) = π / sin(πx)
-        let s = (std::f64::consts::PI * x).sin();
-        return std::f64::consts::PI.ln() - s.abs().ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut a = LANCZOS[0];
-    let t = x + 7.5;
-    for (i, c) in LANCZOS.iter().enumerate().skip(1) {
-        a += c / (x + i as f64);
-    }
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
-}
+pub use crate::clv::special::ln_gamma;
 
 /// Regularised upper incomplete gamma `Q(a, x)` for `a > 0`, `x >= 0` (series below `a + 1`,
 /// continued fraction above; NaN if it fails to converge).
@@ -76,31 +53,11 @@ pub fn gamma_q(a: f64, x: f64) -> f64 {
         }
         f64::NAN
     } else {
-        // continued fraction for Q (modified Lentz)
-        let tiny = 1e-300;
-        let mut b = x + 1.0 - a;
-        let mut c = 1.0 / tiny;
-        let mut d = 1.0 / b;
-        let mut h = d;
-        for i in 1..10_000 {
-            let an = -(i as f64) * (i as f64 - a);
-            b += 2.0;
-            d = an * d + b;
-            if d.abs() < tiny {
-                d = tiny;
-            }
-            c = b + an / c;
-            if c.abs() < tiny {
-                c = tiny;
-            }
-            d = 1.0 / d;
-            let del = d * c;
-            h *= del;
-            if (del - 1.0).abs() < 1e-16 {
-                return lead.exp() * h;
-            }
+        // continued fraction for Q
+        match crate::clv::special::upper_gamma_cf(a, x) {
+            Some(h) => lead.exp() * h,
+            None => f64::NAN,
         }
-        f64::NAN
     }
 }
 

@@ -16,6 +16,7 @@ use super::beta_geo::{WARM_START_ROWS, check_nonempty, default_rate_init, start_
 use super::optim::{FitReport, LogLikStats, TimeTable, fit_mle_from, sum_ranges, sum_stats};
 use super::special::{
     A1Series, digamma, ln_beta, ln_gamma, ln_hyp2f1, log_add_exp, log_sub_exp, log_sum_exp,
+    upper_gamma_cf,
 };
 use super::summary::{RfmSummary, SummaryBatch, WeightedSummary};
 use super::transaction::{TransactionModel, check_time, finite, posterior_mean_wait};
@@ -516,29 +517,9 @@ impl ParetoNbd {
 /// not a non-positive integer when `z` is small.
 fn ln_upper_gamma(a: f64, z: f64) -> Result<f64> {
     if z >= 1.0 {
-        // modified Lentz continued fraction, valid for all real a when z > 0
-        let tiny = 1e-300;
-        let mut b = z + 1.0 - a;
-        let mut c = 1.0 / tiny;
-        let mut d = 1.0 / b;
-        let mut h = d;
-        for i in 1..10_000 {
-            let an = -(i as f64) * (i as f64 - a);
-            b += 2.0;
-            d = an * d + b;
-            if d.abs() < tiny {
-                d = tiny;
-            }
-            c = b + an / c;
-            if c.abs() < tiny {
-                c = tiny;
-            }
-            d = 1.0 / d;
-            let del = d * c;
-            h *= del;
-            if (del - 1.0).abs() < 1e-16 {
-                return Ok(-z + a * z.ln() + h.ln());
-            }
+        // the continued fraction is valid for all real a when z > 0
+        if let Some(h) = upper_gamma_cf(a, z) {
+            return Ok(-z + a * z.ln() + h.ln());
         }
         return Err(SegError::Numerical {
             context: "incomplete gamma".into(),
