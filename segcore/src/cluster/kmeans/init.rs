@@ -36,6 +36,24 @@ fn search_cumsum(chunk_sums: &[f64], vals: &[f64], w: &[f64], target: f64) -> us
     n - 1
 }
 
+/// Squared distances of `row` to the candidates laid out by groups of 4 in `lanes` (group
+/// `g`, coordinate `u` at `lanes[g * d + u]`), written to `out`; each is summed over the
+/// coordinates in order from 0.0, so it equals `sq_dist(row, candidate)` bit for bit, and the
+/// 4 lanes of a group are independent chains the compiler keeps in SIMD registers.
+#[inline]
+fn cand_distances(row: &[f64], lanes: &[[f64; 4]], d: usize, out: &mut [f64]) {
+    for (g, o) in out.chunks_mut(4).enumerate() {
+        let mut acc = [0.0f64; 4];
+        for (&xv, c) in row.iter().zip(&lanes[g * d..(g + 1) * d]) {
+            for (a, &cl) in acc.iter_mut().zip(c) {
+                let e = xv - cl;
+                *a += e * e;
+            }
+        }
+        o.copy_from_slice(&acc[..o.len()]);
+    }
+}
+
 /// Runs greedy k-means++ and returns `k * d` centres (row-major).
 pub(crate) fn kmeans_plus_plus(data: &Data, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
     let (n, d, x, w) = (data.n, data.d, data.x, data.w);
@@ -78,6 +96,10 @@ pub(crate) fn kmeans_plus_plus(data: &Data, k: usize, rng: &mut ChaCha8Rng) -> V
     };
     let mut chunk_sums = update(&mut closest, &c0);
     let n_trials = 2 + (k as f64).ln().floor() as usize;
+    // min(closest, distance to candidate t) of row i at `trial[i * n_trials + t]`: the chosen
+    // candidate's column becomes the new `closest` without another pass over the data
+    let mut trial = vec![0.0; n * n_trials];
+    let mut cand_lanes = vec![[0.0f64; 4]; n_trials.div_ceil(4) * d];
     for _ in 1..k {
         let pot: f64 = chunk_sums.iter().sum();
         let cands: Vec<usize> = (0..n_trials)
@@ -86,23 +108,33 @@ pub(crate) fn kmeans_plus_plus(data: &Data, k: usize, rng: &mut ChaCha8Rng) -> V
                 search_cumsum(&chunk_sums, &closest, w, target)
             })
             .collect();
-        // potential of each candidate, per chunk, merged in chunk order
-        let parts: Vec<Vec<f64>> = x
-            .par_chunks(CHUNK * d)
+        // candidates in groups of 4, coordinate-major inside a group (padding lanes hold 0.0)
+        cand_lanes.fill([0.0; 4]);
+        for (t, &ci) in cands.iter().enumerate() {
+            for (u, &v) in x[ci * d..(ci + 1) * d].iter().enumerate() {
+                cand_lanes[(t / 4) * d + u][t % 4] = v;
+            }
+        }
+        let parts: Vec<Vec<f64>> = trial
+            .par_chunks_mut(CHUNK * n_trials)
+            .zip(x.par_chunks(CHUNK * d))
             .zip(closest.par_chunks(CHUNK))
             .zip(w.par_chunks(CHUNK))
-            .map(|((xc, cc), wc)| {
-                cands
-                    .iter()
-                    .map(|&ci| {
-                        let cand = &x[ci * d..(ci + 1) * d];
-                        xc.chunks_exact(d)
-                            .zip(cc)
-                            .zip(wc)
-                            .map(|((r, &cl), &wi)| wi * cl.min(sq_dist(r, cand)))
-                            .sum::<f64>()
-                    })
-                    .collect()
+            .map(|(((tc, xc), cc), wc)| {
+                let mut pots = vec![0.0; n_trials];
+                for (((tr, r), &cl), &wi) in tc
+                    .chunks_exact_mut(n_trials)
+                    .zip(xc.chunks_exact(d))
+                    .zip(cc)
+                    .zip(wc)
+                {
+                    cand_distances(r, &cand_lanes, d, tr);
+                    for (p, v) in pots.iter_mut().zip(tr.iter_mut()) {
+                        *v = cl.min(*v);
+                        *p += wi * *v;
+                    }
+                }
+                pots
             })
             .collect();
         let mut pots = vec![0.0; n_trials];
@@ -117,10 +149,17 @@ pub(crate) fn kmeans_plus_plus(data: &Data, k: usize, rng: &mut ChaCha8Rng) -> V
                 best = t;
             }
         }
+        closest
+            .par_chunks_mut(CHUNK)
+            .zip(trial.par_chunks(CHUNK * n_trials))
+            .for_each(|(cc, tc)| {
+                for (cl, tr) in cc.iter_mut().zip(tc.chunks_exact(n_trials)) {
+                    *cl = tr[best];
+                }
+            });
+        chunk_sums = parts.iter().map(|p| p[best]).collect();
         let bi = cands[best];
-        let cand = x[bi * d..(bi + 1) * d].to_vec();
-        chunk_sums = update(&mut closest, &cand);
-        centres.extend_from_slice(&cand);
+        centres.extend_from_slice(&x[bi * d..(bi + 1) * d]);
     }
     centres
 }
