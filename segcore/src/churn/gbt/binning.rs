@@ -30,8 +30,8 @@ pub(crate) struct BinMapper {
 
 /// Binned training data, stored twice: feature-major (`bins[f * n + i]`, for partitioning
 /// a node on one feature) and as one fixed-size record per row (`stride` bytes: the row's
-/// `d` bins, then its current gradient and hessian as little-endian `f32` in the last 8
-/// bytes), so that building a node's histograms touches one cache line per row.
+/// `d` bins, then its current gradient and hessian in fixed point, see
+/// [`super::histogram::quantise`], as little-endian `i32` and `u32` in the last 8 bytes), so that building a node's histograms touches one cache line per row.
 pub(crate) struct Binned {
     pub n: usize,
     pub d: usize,
@@ -73,20 +73,20 @@ pub(crate) fn record_stride(d: usize) -> usize {
     }
 }
 
-/// Writes a (gradient, hessian) pair into the last 8 bytes of a record.
+/// Writes a row's quantised (gradient, hessian) pair into the last 8 bytes of a record.
 #[inline(always)]
-pub(crate) fn put_gh(rec: &mut [u8], g: f32, h: f32) {
+pub(crate) fn put_gh(rec: &mut [u8], g: i32, h: u32) {
     let s = rec.len();
     rec[s - 8..s - 4].copy_from_slice(&g.to_le_bytes());
     rec[s - 4..s].copy_from_slice(&h.to_le_bytes());
 }
 
-/// Reads the (gradient, hessian) pair of a record.
+/// Reads the quantised (gradient, hessian) pair of a record.
 #[inline(always)]
-pub(crate) fn get_gh(rec: &[u8]) -> [f32; 2] {
+pub(crate) fn get_gh(rec: &[u8]) -> (i32, u32) {
     let s = rec.len();
-    let f = |k: usize| f32::from_le_bytes([rec[k], rec[k + 1], rec[k + 2], rec[k + 3]]);
-    [f(s - 8), f(s - 4)]
+    let w = |k: usize| [rec[k], rec[k + 1], rec[k + 2], rec[k + 3]];
+    (i32::from_le_bytes(w(s - 8)), u32::from_le_bytes(w(s - 4)))
 }
 
 fn percentile_midpoint(sorted: &[f64], q: f64) -> f64 {
@@ -227,14 +227,14 @@ mod tests {
         assert_eq!(b.stride, 32);
         assert_eq!(b.records().as_ptr() as usize % 64, 0);
         for (i, rec) in b.records_mut().chunks_exact_mut(32).enumerate() {
-            put_gh(rec, i as f32 - 0.5, 0.25);
+            put_gh(rec, i as i32 - 3, 1 << 20);
         }
         let b = b;
         for (i, rec) in b.records().chunks_exact(32).enumerate() {
             for (f, &r) in rec[..11].iter().enumerate() {
                 assert_eq!(r, b.col(f)[i], "row {i} feature {f}");
             }
-            assert_eq!(get_gh(rec), [i as f32 - 0.5, 0.25]);
+            assert_eq!(get_gh(rec), (i as i32 - 3, 1 << 20));
         }
     }
 }
