@@ -13,8 +13,10 @@ Per input kind, each run times
     the output DataFrame;
   * ``end_to_end``: ``segcore.features(df, ...)``;
 and, with ``--rust`` (after ``cargo build --release -p segcore --example bench_features``),
-the core alone on the same columns: ``CustomerIndex::build`` + ``features::compute``
-(``intern_s`` + ``features_s`` of segcore/examples/bench_features.rs), no Python.
+the core alone on the same columns, as a Rust user runs it from string ids and category
+labels in memory: ``Transactions::builder(..).build()`` + ``Logs::new`` +
+``features::compute`` (the ``build`` command of segcore/examples/bench_features.rs), no
+Python.
 
 Conversion = end_to_end - core (Rust) when --rust is given, else end_to_end - from_logs
 (which charges the core's interning to the conversion: an upper bound). Runs alternate
@@ -119,10 +121,10 @@ class Rust:
 
     def run(self) -> Dict[str, float]:
         assert self.p.stdin is not None and self.p.stdout is not None
-        self.p.stdin.write("run\n")
+        self.p.stdin.write("build\n")
         self.p.stdin.flush()
         r = json.loads(self.p.stdout.readline())
-        return {"core": float(r["total_s"]), "intern": float(r["intern_s"]), "features": float(r["features_s"])}
+        return {"core": float(r["total_s"]), "build": float(r["build_s"]), "features": float(r["features_s"])}
 
     def close(self) -> None:
         assert self.p.stdin is not None

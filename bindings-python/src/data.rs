@@ -20,7 +20,7 @@ use segcore::data::{
 };
 use segcore::SegError;
 
-use self::strbuf::{IdArg, StrArg};
+use self::strbuf::{Customers, IdArg, StrArg};
 use crate::error::{param_error, rename_columns, to_pyerr, PyResultExt};
 
 mod strbuf;
@@ -143,31 +143,29 @@ fn build_transactions(
     let channel = channel.as_mut().map(StrArg::view).transpose()?;
     py.detach(move || {
         let run = || -> segcore::Result<Transactions> {
-            let (ids, interned) = customer.resolve("customer_id")?;
-            let mut b = Transactions::builder(ids, timestamp, amount);
+            let mut b = match customer.resolve("customer_id")? {
+                Customers::Ids(ids) => Transactions::builder(ids, timestamp, amount),
+                Customers::Interned(i) => Transactions::builder_interned(i, timestamp, amount),
+            };
             if let Some(v) = order_id {
-                b = b.order_id(v.strings("order_id")?);
+                b = b.order_id(v.text("order_id")?);
             }
             if let Some(v) = quantity {
                 b = b.quantity(v);
             }
             if let Some(v) = product {
-                b = b.product(v.strings("product")?);
+                b = b.product(v.text("product")?);
             }
             if let Some(v) = category {
-                b = b.category(v.strings("category")?);
+                b = b.category(v.text("category")?);
             }
             if let Some(v) = channel {
-                b = b.channel(v.strings("channel")?);
+                b = b.channel(v.text("channel")?);
             }
             if let Some(v) = discount {
                 b = b.discount(v);
             }
-            let tx = b.build()?;
-            match interned {
-                Some(i) => i.label_transactions(tx),
-                None => Ok(tx),
-            }
+            b.build()
         };
         run().map_err(|e| names.wrap(e))
     })
@@ -201,28 +199,27 @@ fn build_events(py: Python<'_>, cols: &Bound<'_, PyDict>, names: &Names) -> PyRe
     let platform = platform.as_mut().map(StrArg::view).transpose()?;
     py.detach(move || {
         let run = || -> segcore::Result<Events> {
-            let (ids, interned) = customer.resolve("customer_id")?;
-            let mut b = Events::builder(ids, timestamp, kind.strings("kind")?);
+            let kind = kind.strings("kind")?;
+            let mut b = match customer.resolve("customer_id")? {
+                Customers::Ids(ids) => Events::builder(ids, timestamp, kind),
+                Customers::Interned(i) => Events::builder_interned(i, timestamp, kind),
+            };
             if let Some(v) = category {
-                b = b.category(v.strings("category")?);
+                b = b.category(v.text("category")?);
             }
             if let Some(v) = channel {
-                b = b.channel(v.strings("channel")?);
+                b = b.channel(v.text("channel")?);
             }
             if let Some(v) = session {
-                b = b.session(v.strings("session")?);
+                b = b.session(v.text("session")?);
             }
             if let Some(v) = platform {
-                b = b.platform(v.strings("platform")?);
+                b = b.platform(v.text("platform")?);
             }
             if let Some(v) = value {
                 b = b.value(v);
             }
-            let ev = b.build()?;
-            match interned {
-                Some(i) => i.label_events(ev),
-                None => Ok(ev),
-            }
+            b.build()
         };
         run().map_err(|e| names.wrap(e))
     })
@@ -241,16 +238,15 @@ fn build_feedback(py: Python<'_>, cols: &Bound<'_, PyDict>, names: &Names) -> Py
     let topic = topic.as_mut().map(StrArg::view).transpose()?;
     py.detach(move || {
         let run = || -> segcore::Result<Feedback> {
-            let (ids, interned) = customer.resolve("customer_id")?;
-            let mut b = Feedback::builder(ids, timestamp, score, scale.strings("scale")?);
+            let scale = scale.strings("scale")?;
+            let mut b = match customer.resolve("customer_id")? {
+                Customers::Ids(ids) => Feedback::builder(ids, timestamp, score, scale),
+                Customers::Interned(i) => Feedback::builder_interned(i, timestamp, score, scale),
+            };
             if let Some(v) = topic {
-                b = b.topic(v.strings("topic")?);
+                b = b.topic(v.text("topic")?);
             }
-            let fb = b.build()?;
-            match interned {
-                Some(i) => i.label_feedback(fb),
-                None => Ok(fb),
-            }
+            b.build()
         };
         run().map_err(|e| names.wrap(e))
     })

@@ -12,8 +12,10 @@
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
+use segcore::data::coded::TextColumn;
 use segcore::data::ids_buffers::{
-    categorical_dictionary, intern_id_dictionary, intern_ids, InternedIds, Offsets, Utf8Buffers,
+    categorical, categorical_dictionary, intern_id_dictionary, intern_ids, InternedIds, Offsets,
+    Utf8Buffers,
 };
 use segcore::data::IdColumn;
 
@@ -108,6 +110,14 @@ impl BufView<'_> {
         }
     }
 
+    /// The column interned by the core, as a categorical.
+    fn text(&self, column: &str) -> segcore::Result<TextColumn> {
+        Ok(TextColumn::Coded(match self.codes {
+            None => categorical(column, &self.col)?,
+            Some(codes) => categorical_dictionary(column, &self.col, codes)?,
+        }))
+    }
+
     /// One `String` per row (`""` for null), as the log builders take them.
     fn strings(&self, column: &str) -> segcore::Result<Vec<String>> {
         match self.codes {
@@ -158,6 +168,14 @@ impl<'py> StrArg<'py> {
 }
 
 impl StrView<'_> {
+    /// An optional text column for a log builder: strings, or interned from the buffers.
+    pub fn text(self, column: &str) -> segcore::Result<TextColumn> {
+        match self {
+            StrView::List(v) => Ok(TextColumn::Text(v)),
+            StrView::Buf(b) => b.text(column),
+        }
+    }
+
     /// One `String` per row (`""` = missing); errors name `column` and the row.
     pub fn strings(self, column: &str) -> segcore::Result<Vec<String>> {
         match self {
@@ -165,6 +183,14 @@ impl StrView<'_> {
             StrView::Buf(b) => b.strings(column),
         }
     }
+}
+
+/// A customer column ready for a log builder: ids, or interned from buffers by the core.
+pub enum Customers {
+    /// Integer ids or strings (the builder interns them).
+    Ids(IdColumn),
+    /// Interned from buffers (`builder_interned`).
+    Interned(InternedIds),
 }
 
 /// A customer id argument: int64 array, list of `str`, or string buffers.
@@ -209,13 +235,10 @@ impl<'py> IdArg<'py> {
 impl IdView<'_> {
     /// The id column for a log builder, and the interned ids to label the built log with
     /// (buffers only: the builder gets their codes).
-    pub fn resolve(self, column: &str) -> segcore::Result<(IdColumn, Option<InternedIds>)> {
+    pub fn resolve(self, column: &str) -> segcore::Result<Customers> {
         match self {
-            IdView::Plain(c) => Ok((c, None)),
-            IdView::Buf(b) => {
-                let ids = b.ids(column)?;
-                Ok((ids.code_column(), Some(ids)))
-            }
+            IdView::Plain(c) => Ok(Customers::Ids(c)),
+            IdView::Buf(b) => Ok(Customers::Interned(b.ids(column)?)),
         }
     }
 }

@@ -4,7 +4,7 @@ use std::hash::Hash;
 
 use rustc_hash::FxHashSet;
 
-use super::ids::{CustomerIndex, IdColumn, intern_sorted};
+use super::ids::intern_sorted;
 use super::time::{TimeFormat, check_time, parse_time};
 use crate::{Result, SegError};
 
@@ -126,6 +126,18 @@ impl Categorical {
         }
     }
 
+    /// [`Categorical::from_strings`] in parallel (for the log builders' large columns).
+    pub(crate) fn from_strings_par(values: &[String]) -> Self {
+        let (levels, codes) = super::intern_par::par_intern_sorted(values.len(), |r| {
+            let v = values[r].as_str();
+            (!v.is_empty()).then_some(v)
+        });
+        Categorical {
+            levels: levels.into_iter().map(str::to_string).collect(),
+            codes,
+        }
+    }
+
     /// Number of rows.
     ///
     /// ```
@@ -225,9 +237,12 @@ pub(crate) fn strings<S: Into<String>>(v: Vec<S>) -> Vec<String> {
     v.into_iter().map(Into::into).collect()
 }
 
-/// The categorical column of an optional text column.
-pub(crate) fn categorical(v: Option<Vec<String>>) -> Option<Categorical> {
-    v.map(|v| Categorical::from_strings(&v))
+/// The categorical column of an optional text column named `column`.
+pub(crate) fn categorical(
+    column: &str,
+    v: Option<super::coded::TextColumn>,
+) -> Result<Option<Categorical>> {
+    v.map(|v| v.into_categorical(column)).transpose()
 }
 
 /// The code of row `i` of an optional categorical column (0 when the column is absent).
@@ -247,12 +262,6 @@ pub(crate) fn check_rows(what: &str, n: usize, columns: &[(&str, Option<usize>)]
         }
     }
     Ok(())
-}
-
-/// Validates the customer id column and indexes it: the index and every row's code.
-pub(crate) fn index_customers(ids: &IdColumn) -> Result<(CustomerIndex, Vec<u32>)> {
-    ids.validate("customer_id")?;
-    Ok(CustomerIndex::build(ids))
 }
 
 /// Number of rows `0..n` whose `key` repeats the key of an earlier row.

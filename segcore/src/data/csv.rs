@@ -32,6 +32,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::coded::{CustomerColumn, TextColumn};
 use super::columns::TimeColumn;
 use super::events::{Events, EventsBuilder};
 use super::feedback::{Feedback, FeedbackBuilder, ScoreScale};
@@ -934,14 +935,14 @@ impl LogColumns for TxColumns {
 
     fn build(self, customer: IdColumn, timestamp: TimeColumn) -> Result<Transactions> {
         TransactionsBuilder {
-            customer,
+            customer: CustomerColumn::Ids(customer),
             timestamp,
             amount: self.amount,
-            order_id: self.order_id,
+            order_id: self.order_id.map(TextColumn::Text),
             quantity: self.quantity,
-            product: self.product,
-            category: self.category,
-            channel: self.channel,
+            product: self.product.map(TextColumn::Text),
+            category: self.category.map(TextColumn::Text),
+            channel: self.channel.map(TextColumn::Text),
             discount: self.discount,
         }
         .build()
@@ -1030,13 +1031,13 @@ impl LogColumns for EvColumns {
 
     fn build(self, customer: IdColumn, timestamp: TimeColumn) -> Result<Events> {
         EventsBuilder {
-            customer,
+            customer: CustomerColumn::Ids(customer),
             timestamp,
             kind: self.kind,
-            category: self.category,
-            channel: self.channel,
-            session: self.session,
-            platform: self.platform,
+            category: self.category.map(TextColumn::Text),
+            channel: self.channel.map(TextColumn::Text),
+            session: self.session.map(TextColumn::Text),
+            platform: self.platform.map(TextColumn::Text),
             value: self.value,
         }
         .build()
@@ -1129,11 +1130,11 @@ impl LogColumns for FbColumns {
 
     fn build(self, customer: IdColumn, timestamp: TimeColumn) -> Result<Feedback> {
         FeedbackBuilder {
-            customer,
+            customer: CustomerColumn::Ids(customer),
             timestamp,
             score: self.score,
             scale: self.scale,
-            topic: self.topic,
+            topic: self.topic.map(TextColumn::Text),
         }
         .build()
     }

@@ -1,10 +1,11 @@
 //! Site, app and campaign events: browsing, carts and checkout stages, campaign engagement.
 
+use super::coded::{CustomerColumn, TextColumn};
 use super::columns::{
-    Categorical, TimeColumn, categorical, check_rows, code_at, count_repeats, index_customers,
-    strings,
+    Categorical, TimeColumn, categorical, check_rows, code_at, count_repeats, strings,
 };
 use super::ids::{CustomerIndex, IdColumn};
+use super::ids_buffers::InternedIds;
 use crate::{Result, SegError};
 
 /// What happened in an event. Unknown kinds are kept as [`EventKind::Other`].
@@ -191,13 +192,13 @@ pub struct Events {
 /// Builder for [`Events`]; see [`Events::builder`].
 #[derive(Debug, Clone)]
 pub struct EventsBuilder {
-    pub(super) customer: IdColumn,
+    pub(super) customer: CustomerColumn,
     pub(super) timestamp: TimeColumn,
     pub(super) kind: Vec<String>,
-    pub(super) category: Option<Vec<String>>,
-    pub(super) channel: Option<Vec<String>>,
-    pub(super) session: Option<Vec<String>>,
-    pub(super) platform: Option<Vec<String>>,
+    pub(super) category: Option<TextColumn>,
+    pub(super) channel: Option<TextColumn>,
+    pub(super) session: Option<TextColumn>,
+    pub(super) platform: Option<TextColumn>,
     pub(super) value: Option<Vec<f64>>,
 }
 
@@ -214,7 +215,7 @@ impl Events {
         kind: Vec<S>,
     ) -> EventsBuilder {
         EventsBuilder {
-            customer: customer.into(),
+            customer: CustomerColumn::Ids(customer.into()),
             timestamp: timestamp.into(),
             kind: strings(kind),
             category: None,
@@ -223,6 +224,26 @@ impl Events {
             platform: None,
             value: None,
         }
+    }
+
+    /// A builder whose customer column is already interned (see
+    /// [`super::ids_buffers::intern_ids`]): no second interning; codes are checked.
+    ///
+    /// ```
+    /// use segcore::data::Events;
+    /// use segcore::data::ids_buffers::{intern_ids, Offsets, Utf8Buffers};
+    /// let ids = intern_ids("customer_id", &Utf8Buffers::new(b"x", Offsets::I32(&[0, 1]), None)).unwrap();
+    /// let ev = Events::builder_interned(ids, vec![0_i64], vec!["view"]).build().unwrap();
+    /// assert_eq!(ev.customers().label(0), "x");
+    /// ```
+    pub fn builder_interned<S: Into<String>>(
+        ids: InternedIds,
+        timestamp: impl Into<TimeColumn>,
+        kind: Vec<S>,
+    ) -> EventsBuilder {
+        let mut b = Self::builder(IdColumn::Int(Vec::new()), timestamp, kind);
+        b.customer = CustomerColumn::Interned(ids);
+        b
     }
 
     log_accessors!(
@@ -398,10 +419,10 @@ impl EventsBuilder {
             &[
                 ("timestamp", Some(self.timestamp.len())),
                 ("kind", Some(self.kind.len())),
-                ("category", self.category.as_ref().map(Vec::len)),
-                ("channel", self.channel.as_ref().map(Vec::len)),
-                ("session", self.session.as_ref().map(Vec::len)),
-                ("platform", self.platform.as_ref().map(Vec::len)),
+                ("category", self.category.as_ref().map(TextColumn::len)),
+                ("channel", self.channel.as_ref().map(TextColumn::len)),
+                ("session", self.session.as_ref().map(TextColumn::len)),
+                ("platform", self.platform.as_ref().map(TextColumn::len)),
                 ("value", self.value.as_ref().map(Vec::len)),
             ],
         )?;
@@ -445,17 +466,17 @@ impl EventsBuilder {
             };
             kind.push(code);
         }
-        let (customers, customer) = index_customers(&self.customer)?;
+        let (customers, customer) = self.customer.index()?;
         let mut ev = Events {
             customers,
             customer,
             timestamp,
             kind,
             other_kinds,
-            category: categorical(self.category),
-            channel: categorical(self.channel),
-            session: categorical(self.session),
-            platform: categorical(self.platform),
+            category: categorical("category", self.category)?,
+            channel: categorical("channel", self.channel)?,
+            session: categorical("session", self.session)?,
+            platform: categorical("platform", self.platform)?,
             value: self.value,
             duplicate_rows: 0,
         };

@@ -2,11 +2,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::coded::{CustomerColumn, TextColumn};
 use super::columns::{
-    Categorical, TimeColumn, categorical, check_rows, code_at, count_repeats, index_customers,
-    strings,
+    Categorical, TimeColumn, categorical, check_rows, code_at, count_repeats, strings,
 };
 use super::ids::{CustomerIndex, IdColumn};
+use super::ids_buffers::InternedIds;
 use crate::{Result, SegError};
 
 /// The scale a score was given on.
@@ -107,11 +108,11 @@ pub struct Feedback {
 /// Builder for [`Feedback`]; see [`Feedback::builder`].
 #[derive(Debug, Clone)]
 pub struct FeedbackBuilder {
-    pub(super) customer: IdColumn,
+    pub(super) customer: CustomerColumn,
     pub(super) timestamp: TimeColumn,
     pub(super) score: Vec<f64>,
     pub(super) scale: Vec<String>,
-    pub(super) topic: Option<Vec<String>>,
+    pub(super) topic: Option<TextColumn>,
 }
 
 impl Feedback {
@@ -128,12 +129,33 @@ impl Feedback {
         scale: Vec<S>,
     ) -> FeedbackBuilder {
         FeedbackBuilder {
-            customer: customer.into(),
+            customer: CustomerColumn::Ids(customer.into()),
             timestamp: timestamp.into(),
             score,
             scale: strings(scale),
             topic: None,
         }
+    }
+
+    /// A builder whose customer column is already interned (see
+    /// [`super::ids_buffers::intern_ids`]): no second interning; codes are checked.
+    ///
+    /// ```
+    /// use segcore::data::Feedback;
+    /// use segcore::data::ids_buffers::{intern_ids, Offsets, Utf8Buffers};
+    /// let ids = intern_ids("customer_id", &Utf8Buffers::new(b"x", Offsets::I32(&[0, 1]), None)).unwrap();
+    /// let fb = Feedback::builder_interned(ids, vec![0_i64], vec![5.0], vec!["stars"]).build().unwrap();
+    /// assert_eq!(fb.customers().label(0), "x");
+    /// ```
+    pub fn builder_interned<S: Into<String>>(
+        ids: InternedIds,
+        timestamp: impl Into<TimeColumn>,
+        score: Vec<f64>,
+        scale: Vec<S>,
+    ) -> FeedbackBuilder {
+        let mut b = Self::builder(IdColumn::Int(Vec::new()), timestamp, score, scale);
+        b.customer = CustomerColumn::Interned(ids);
+        b
     }
 
     log_accessors!(
@@ -204,8 +226,8 @@ impl FeedbackBuilder {
     /// # let b = segcore::data::Feedback::builder(vec!["a"], vec![0_i64], vec![4.0], vec!["stars"]);
     /// assert!(b.topic(vec!["support"]).build().is_ok());
     /// ```
-    pub fn topic<S: Into<String>>(mut self, v: Vec<S>) -> Self {
-        self.topic = Some(strings(v));
+    pub fn topic(mut self, v: impl Into<TextColumn>) -> Self {
+        self.topic = Some(v.into());
         self
     }
 
@@ -227,7 +249,7 @@ impl FeedbackBuilder {
                 ("timestamp", Some(self.timestamp.len())),
                 ("score", Some(self.score.len())),
                 ("scale", Some(self.scale.len())),
-                ("topic", self.topic.as_ref().map(Vec::len)),
+                ("topic", self.topic.as_ref().map(TextColumn::len)),
             ],
         )?;
         let mut scale = Vec::with_capacity(n);
@@ -254,8 +276,8 @@ impl FeedbackBuilder {
             scale.push(sc);
         }
         let timestamp = self.timestamp.to_seconds("timestamp")?;
-        let (customers, customer) = index_customers(&self.customer)?;
-        let topic = categorical(self.topic);
+        let (customers, customer) = self.customer.index()?;
+        let topic = categorical("topic", self.topic)?;
         let duplicate_rows = count_repeats(n, |i| {
             (
                 customer[i],

@@ -185,7 +185,20 @@ where
     Ok((order.iter().map(|&o| uniq[o as usize]).collect(), codes))
 }
 
+/// Interns a slice with no missing values (in parallel when large).
+fn intern_slice<K: std::hash::Hash + Eq + Ord + Sync>(v: &[K]) -> (Vec<&K>, Vec<u32>) {
+    super::intern_par::par_intern_sorted(v.len(), |r| Some(&v[r]))
+}
+
 impl CustomerIndex {
+    /// The index of string ids already sorted and distinct (from an interning).
+    pub(crate) fn from_sorted_strs(keys: Vec<String>) -> Self {
+        debug_assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        CustomerIndex {
+            keys: Keys::Str(keys),
+        }
+    }
+
     /// Builds the index of a column of ids and returns the code of every row.
     ///
     /// ```
@@ -197,7 +210,7 @@ impl CustomerIndex {
     pub fn build(ids: &IdColumn) -> (Self, Vec<u32>) {
         match ids {
             IdColumn::Int(v) => {
-                let (keys, codes) = intern_sorted(v.iter().map(Some));
+                let (keys, codes) = intern_slice(v);
                 let keys = keys.into_iter().copied().collect();
                 (
                     CustomerIndex {
@@ -207,7 +220,7 @@ impl CustomerIndex {
                 )
             }
             IdColumn::Str(v) => {
-                let (keys, codes) = intern_sorted(v.iter().map(Some));
+                let (keys, codes) = intern_slice(v);
                 let keys = keys.into_iter().cloned().collect();
                 (
                     CustomerIndex {

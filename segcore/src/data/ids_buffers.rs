@@ -11,6 +11,7 @@ use super::columns::{Categorical, MISSING};
 use super::events::Events;
 use super::feedback::Feedback;
 use super::ids::{CustomerIndex, IdColumn, try_intern_sorted};
+use super::intern_par::par_try_intern_sorted;
 use super::transactions::Transactions;
 use crate::{Result, SegError};
 
@@ -280,9 +281,7 @@ fn id_of<'a>(column: &str, row: usize, v: Option<&'a str>) -> Result<Option<&'a 
 }
 
 fn index_of(keys: Vec<&str>, codes: Vec<u32>) -> InternedIds {
-    let (index, _) = CustomerIndex::build(&IdColumn::Str(
-        keys.into_iter().map(str::to_string).collect(),
-    ));
+    let index = CustomerIndex::from_sorted_strs(keys.into_iter().map(str::to_string).collect());
     InternedIds { index, codes }
 }
 
@@ -300,7 +299,8 @@ fn index_of(keys: Vec<&str>, codes: Vec<u32>) -> InternedIds {
 /// ```
 pub fn intern_ids(column: &str, ids: &Utf8Buffers<'_>) -> Result<InternedIds> {
     ids.check(column)?;
-    let (keys, codes) = try_intern_sorted(ids.len(), |r| id_of(column, r, ids.get(column, r)?))?;
+    let (keys, codes) =
+        par_try_intern_sorted(ids.len(), |r| id_of(column, r, ids.get(column, r)?))?;
     Ok(index_of(keys, codes))
 }
 
@@ -440,7 +440,7 @@ fn dictionary_codes<'a>(
 /// ```
 pub fn categorical(column: &str, values: &Utf8Buffers<'_>) -> Result<Categorical> {
     values.check(column)?;
-    let (keys, codes) = try_intern_sorted(values.len(), |r| {
+    let (keys, codes) = par_try_intern_sorted(values.len(), |r| {
         Ok(values.get(column, r)?.filter(|s| !s.is_empty()))
     })?;
     Ok(Categorical {

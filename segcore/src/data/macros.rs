@@ -53,8 +53,8 @@ macro_rules! column_setters {
     };
     (@one $(#[$doc:meta])* $name:ident: text) => {
         $(#[$doc])*
-        pub fn $name<S: Into<String>>(mut self, v: Vec<S>) -> Self {
-            self.$name = Some(strings(v));
+        pub fn $name(mut self, v: impl Into<$crate::data::coded::TextColumn>) -> Self {
+            self.$name = Some(v.into());
             self
         }
     };

@@ -8,6 +8,7 @@
 #[macro_use]
 mod macros;
 
+pub mod coded;
 pub mod columns;
 pub mod csv;
 pub mod datasets;
@@ -16,6 +17,7 @@ pub mod feedback;
 pub mod group;
 pub mod ids;
 pub mod ids_buffers;
+mod intern_par;
 pub mod logs;
 pub mod synthetic;
 pub mod time;

@@ -1,10 +1,11 @@
 //! Transactions: one row per order line or order (customer, time, amount, optional details).
 
+use super::coded::{CustomerColumn, TextColumn};
 use super::columns::{
     Categorical, TimeColumn, categorical, check_finite, check_rows, code_at, count_repeats,
-    index_customers, strings,
 };
 use super::ids::{CustomerIndex, IdColumn};
+use super::ids_buffers::InternedIds;
 use crate::{Result, SegError};
 
 /// Validated, columnar transactions. Build with [`Transactions::builder`].
@@ -39,14 +40,14 @@ pub struct Transactions {
 /// Builder for [`Transactions`]; see [`Transactions::builder`].
 #[derive(Debug, Clone)]
 pub struct TransactionsBuilder {
-    pub(super) customer: IdColumn,
+    pub(super) customer: CustomerColumn,
     pub(super) timestamp: TimeColumn,
     pub(super) amount: Vec<f64>,
-    pub(super) order_id: Option<Vec<String>>,
+    pub(super) order_id: Option<TextColumn>,
     pub(super) quantity: Option<Vec<f64>>,
-    pub(super) product: Option<Vec<String>>,
-    pub(super) category: Option<Vec<String>>,
-    pub(super) channel: Option<Vec<String>>,
+    pub(super) product: Option<TextColumn>,
+    pub(super) category: Option<TextColumn>,
+    pub(super) channel: Option<TextColumn>,
     pub(super) discount: Option<Vec<bool>>,
 }
 
@@ -63,7 +64,7 @@ impl Transactions {
         amount: Vec<f64>,
     ) -> TransactionsBuilder {
         TransactionsBuilder {
-            customer: customer.into(),
+            customer: CustomerColumn::Ids(customer.into()),
             timestamp: timestamp.into(),
             amount,
             order_id: None,
@@ -73,6 +74,27 @@ impl Transactions {
             channel: None,
             discount: None,
         }
+    }
+
+    /// A builder whose customer column is already interned (see
+    /// [`super::ids_buffers::intern_ids`]): no second interning; codes are checked.
+    ///
+    /// ```
+    /// use segcore::data::Transactions;
+    /// use segcore::data::ids_buffers::{intern_ids, Offsets, Utf8Buffers};
+    /// let ids = intern_ids("customer_id", &Utf8Buffers::new(b"ba", Offsets::I32(&[0, 1, 2]), None)).unwrap();
+    /// let a = Transactions::builder_interned(ids, vec![0_i64; 2], vec![1.0, 2.0]).build().unwrap();
+    /// let b = Transactions::builder(vec!["b", "a"], vec![0_i64; 2], vec![1.0, 2.0]).build().unwrap();
+    /// assert_eq!(a, b);
+    /// ```
+    pub fn builder_interned(
+        ids: InternedIds,
+        timestamp: impl Into<TimeColumn>,
+        amount: Vec<f64>,
+    ) -> TransactionsBuilder {
+        let mut b = Self::builder(IdColumn::Int(Vec::new()), timestamp, amount);
+        b.customer = CustomerColumn::Interned(ids);
+        b
     }
 
     log_accessors!(
@@ -280,11 +302,11 @@ impl TransactionsBuilder {
             &[
                 ("timestamp", Some(self.timestamp.len())),
                 ("amount", Some(self.amount.len())),
-                ("order_id", self.order_id.as_ref().map(Vec::len)),
+                ("order_id", self.order_id.as_ref().map(TextColumn::len)),
                 ("quantity", self.quantity.as_ref().map(Vec::len)),
-                ("product", self.product.as_ref().map(Vec::len)),
-                ("category", self.category.as_ref().map(Vec::len)),
-                ("channel", self.channel.as_ref().map(Vec::len)),
+                ("product", self.product.as_ref().map(TextColumn::len)),
+                ("category", self.category.as_ref().map(TextColumn::len)),
+                ("channel", self.channel.as_ref().map(TextColumn::len)),
                 ("discount", self.discount.as_ref().map(Vec::len)),
             ],
         )?;
@@ -303,17 +325,17 @@ impl TransactionsBuilder {
             }
         }
         let timestamp = self.timestamp.to_seconds("timestamp")?;
-        let (customers, customer) = index_customers(&self.customer)?;
+        let (customers, customer) = self.customer.index()?;
         let mut tx = Transactions {
             customers,
             customer,
             timestamp,
             amount: self.amount,
-            order_id: categorical(self.order_id),
+            order_id: categorical("order_id", self.order_id)?,
             quantity: self.quantity,
-            product: categorical(self.product),
-            category: categorical(self.category),
-            channel: categorical(self.channel),
+            product: categorical("product", self.product)?,
+            category: categorical("category", self.category)?,
+            channel: categorical("channel", self.channel)?,
             discount: self.discount,
             duplicate_rows: 0,
         };
