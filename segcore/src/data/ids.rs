@@ -147,20 +147,20 @@ where
     }
 }
 
-/// [`intern_sorted`] over `n` rows read by `value(row)`, which may fail (the first error is
-/// returned): one routine for ids and categories from any source.
-pub(crate) fn try_intern_sorted<'a, K, E>(
-    n: usize,
+/// Interns rows `lo..hi` read by `value` in first-seen order (distinct values, per-row
+/// codes, [`MISSING`] for `None`); stops at the first error.
+pub(crate) fn intern_first_seen<'a, K, E>(
+    lo: usize,
+    hi: usize,
     mut value: impl FnMut(usize) -> Result<Option<&'a K>, E>,
 ) -> Result<(Vec<&'a K>, Vec<u32>), E>
 where
-    K: std::hash::Hash + Eq + Ord + ?Sized + 'a,
+    K: std::hash::Hash + Eq + ?Sized + 'a,
 {
-    // first-seen codes, then renumber in sorted order
     let mut map: FxHashMap<&K, u32> = FxHashMap::default();
     let mut uniq: Vec<&K> = Vec::new();
-    let mut codes = Vec::with_capacity(n);
-    for row in 0..n {
+    let mut codes = Vec::with_capacity(hi - lo);
+    for row in lo..hi {
         let Some(v) = value(row)? else {
             codes.push(MISSING);
             continue;
@@ -171,6 +171,20 @@ where
             next
         }));
     }
+    Ok((uniq, codes))
+}
+
+/// [`intern_sorted`] over `n` rows read by `value(row)`, which may fail (the first error is
+/// returned): one routine for ids and categories from any source.
+pub(crate) fn try_intern_sorted<'a, K, E>(
+    n: usize,
+    mut value: impl FnMut(usize) -> Result<Option<&'a K>, E>,
+) -> Result<(Vec<&'a K>, Vec<u32>), E>
+where
+    K: std::hash::Hash + Eq + Ord + ?Sized + 'a,
+{
+    // first-seen codes, then renumber in sorted order
+    let (uniq, mut codes) = intern_first_seen(0, n, &mut value)?;
     let mut order: Vec<u32> = (0..uniq.len() as u32).collect();
     order.sort_unstable_by(|&a, &b| uniq[a as usize].cmp(uniq[b as usize]));
     let mut rank = vec![0u32; uniq.len()];

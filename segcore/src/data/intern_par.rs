@@ -13,39 +13,13 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::columns::MISSING;
-use super::ids::try_intern_sorted;
+use super::ids::{intern_first_seen, try_intern_sorted};
 
 /// Rows below which interning runs on the calling thread.
 const PAR_MIN_ROWS: usize = 1 << 17;
 
 /// One chunk's first-seen distinct values and local codes.
 type Local<'a, K> = (Vec<&'a K>, Vec<u32>);
-
-/// Interns rows `lo..hi` read by `value` in first-seen order; stops at the first error.
-fn intern_chunk<'a, K, E>(
-    lo: usize,
-    hi: usize,
-    value: &(impl Fn(usize) -> Result<Option<&'a K>, E> + Sync),
-) -> Result<Local<'a, K>, E>
-where
-    K: Hash + Eq + ?Sized + 'a,
-{
-    let mut map: FxHashMap<&K, u32> = FxHashMap::default();
-    let mut uniq: Vec<&K> = Vec::new();
-    let mut codes = Vec::with_capacity(hi - lo);
-    for row in lo..hi {
-        let Some(v) = value(row)? else {
-            codes.push(MISSING);
-            continue;
-        };
-        let next = uniq.len() as u32;
-        codes.push(*map.entry(v).or_insert_with(|| {
-            uniq.push(v);
-            next
-        }));
-    }
-    Ok((uniq, codes))
-}
 
 /// [`try_intern_sorted`] over `n` rows read by `value(row)`, in parallel for large `n`.
 pub(crate) fn par_try_intern_sorted<'a, K, E>(
@@ -63,7 +37,7 @@ where
     let len = n.div_ceil(threads);
     let locals: Vec<Result<Local<'a, K>, E>> = (0..threads)
         .into_par_iter()
-        .map(|c| intern_chunk((c * len).min(n), ((c + 1) * len).min(n), &value))
+        .map(|c| intern_first_seen((c * len).min(n), ((c + 1) * len).min(n), &value))
         .collect();
     let mut parts = Vec::with_capacity(locals.len());
     for l in locals {
