@@ -66,7 +66,7 @@ impl TextColumn {
         self.len() == 0
     }
 
-    /// The categorical column; errors ([`SegError::InvalidValue`] naming `column`) when a
+    /// The categorical column, without levels no row uses; errors ([`SegError::InvalidValue`] naming `column`) when a
     /// coded column's levels are not sorted, distinct and non-empty, or a code is neither
     /// a level nor [`MISSING`].
     ///
@@ -107,10 +107,44 @@ impl TextColumn {
                         format!("code {} out of range ({n} levels)", c.codes[row]),
                     ));
                 }
-                Ok(c)
+                Ok(drop_unused_levels(c))
             }
         }
     }
+}
+
+/// Removes levels no row uses (as a pandas categorical's unused categories), so a coded
+/// column gives the same [`Categorical`] as the strings it stands for.
+fn drop_unused_levels(c: Categorical) -> Categorical {
+    let mut used = vec![false; c.levels.len()];
+    for &k in &c.codes {
+        if k != MISSING {
+            used[k as usize] = true;
+        }
+    }
+    if used.iter().all(|&u| u) {
+        return c;
+    }
+    let mut remap = vec![MISSING; used.len()];
+    let mut levels = Vec::with_capacity(used.len());
+    for (k, level) in c.levels.into_iter().enumerate() {
+        if used[k] {
+            remap[k] = levels.len() as u32;
+            levels.push(level);
+        }
+    }
+    let codes = c
+        .codes
+        .iter()
+        .map(|&k| {
+            if k == MISSING {
+                MISSING
+            } else {
+                remap[k as usize]
+            }
+        })
+        .collect();
+    Categorical { levels, codes }
 }
 
 /// The customer column of a log builder: ids, or ids already interned.
@@ -180,5 +214,18 @@ mod tests {
             e.to_string(),
             "column `channel`, row 0: level 1 is empty, out of order or repeated"
         );
+    }
+
+    #[test]
+    fn unused_levels_are_dropped() {
+        let c = Categorical {
+            levels: vec!["a".into(), "b".into(), "c".into(), "d".into()],
+            codes: vec![3, MISSING, 1, 3],
+        };
+        let got = TextColumn::Coded(c).into_categorical("category").unwrap();
+        assert_eq!(got.levels, vec!["b".to_string(), "d".to_string()]);
+        assert_eq!(got.codes, vec![1, MISSING, 0, 1]);
+        let text = TextColumn::from(vec!["d", "", "b", "d"]);
+        assert_eq!(text.into_categorical("category").unwrap(), got);
     }
 }
