@@ -8,7 +8,7 @@ use segcore::churn::dataset::{out_of_time, ChurnDataset};
 use segcore::features::FeatureConfig;
 use segcore::model::to_json;
 
-use crate::data::{ids_to_py, PyLogs};
+use crate::data::{ids_to_py_index, PyLogs};
 use crate::error::PyResultExt;
 
 /// Features as of `cutoff` (UTC seconds) and churn labels over `(cutoff, cutoff + H]`.
@@ -73,7 +73,7 @@ fn dataset_py<'py>(
         "codes",
         PyArray1::from_vec(py, ds.customers.iter().map(|&c| c as i64).collect()),
     )?;
-    d.set_item("customer_ids", ids_to_py(py, logs.inner.customers())?)?;
+    d.set_item("customer_ids", ids_to_py_index(py, logs.inner.customers())?)?;
     d.set_item("cutoff", ds.cutoff)?;
     d.set_item("horizon_days", ds.horizon_days)?;
     d.set_item("bg_nbd", to_json(&ds.bg_nbd).py()?)?;

@@ -16,7 +16,7 @@ use segcore::clv::{
 use segcore::data::TimeUnit;
 use segcore::model::{from_json, to_json};
 
-use crate::data::{ids_to_py, PyLogs};
+use crate::data::{ids_to_py_index, PyLogs};
 use crate::error::{param_error, PyResultExt};
 
 /// A float64 column: a numpy array (fast path) or any sequence of numbers.
@@ -529,7 +529,7 @@ pub fn _rfm_summary<'py>(
         }
     };
     let codes: Vec<i64> = customers.iter().map(|&c| c as i64).collect();
-    d.set_item("customer_ids", ids_to_py(py, tx.customers())?)?;
+    d.set_item("customer_ids", ids_to_py_index(py, tx.customers())?)?;
     d.set_item("codes", PyArray1::from_vec(py, codes))?;
     d.set_item("frequency", arr(py, s.frequency))?;
     d.set_item("recency", arr(py, s.recency))?;

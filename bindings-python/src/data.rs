@@ -262,6 +262,23 @@ pub fn ids_to_py<'py>(py: Python<'py>, index: &CustomerIndex) -> PyResult<Bound<
     Ok(PyList::new(py, strs)?.into_any())
 }
 
+/// Customer ids for an output index: an int64 array, or for string ids the tuple
+/// `("utf8", bytes, offsets)` of Arrow `large_utf8` buffers
+/// ([`CustomerIndex::utf8_buffers`]), which `_frames.customer_column` turns into a pyarrow
+/// array (a pandas or polars index without one Python `str` per customer).
+pub fn ids_to_py_index<'py>(py: Python<'py>, index: &CustomerIndex) -> PyResult<Bound<'py, PyAny>> {
+    match py.detach(|| index.utf8_buffers()) {
+        Some((bytes, offsets)) => Ok((
+            "utf8",
+            PyArray1::from_vec(py, bytes),
+            PyArray1::from_vec(py, offsets),
+        )
+            .into_pyobject(py)?
+            .into_any()),
+        None => ids_to_py(py, index),
+    }
+}
+
 fn codes_to_py<'py>(py: Python<'py>, codes: &[u32]) -> Bound<'py, PyArray1<i64>> {
     PyArray1::from_vec(py, codes.iter().map(|&c| c as i64).collect())
 }

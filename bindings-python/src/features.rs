@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use segcore::features::{compute, default_as_of, Family, FeatureConfig};
 
-use crate::data::{ids_to_py, PyLogs};
+use crate::data::{ids_to_py_index, PyLogs};
 use crate::error::{param_error, PyResultExt};
 
 fn family(name: &str) -> PyResult<Family> {
@@ -24,7 +24,8 @@ fn family(name: &str) -> PyResult<Family> {
 
 /// Computes the features of every customer of `logs`.
 ///
-/// Returns a dict: `customer_ids`, `names`, `values` (2-D float64, one row per customer),
+/// Returns a dict: `customer_ids` (see `ids_to_py_index`), `names`, `columns` (2-D float64,
+/// one row per feature, one column per customer),
 /// `info` (list of `(name, unit, description, undefined)`), `levels` (dict of level lists of
 /// the categorical code columns), `as_of` (UTC seconds), `excluded` (rows after `as_of` per
 /// log) and `summary` (x, t_x, T, mean repeat spend, purchaser; in days).
@@ -61,11 +62,18 @@ pub fn _features<'py>(
         cfg = cfg.windows_days(w);
     }
     let inner = logs.inner.clone();
-    let fs = py.detach(move || compute(&inner, &cfg)).py()?;
+    let (fs, columns) = py
+        .detach(move || {
+            compute(&inner, &cfg).map(|fs| {
+                let columns = fs.matrix.column_major();
+                (fs, columns)
+            })
+        })
+        .py()?;
     let d = PyDict::new(py);
-    d.set_item("customer_ids", ids_to_py(py, &fs.matrix.customers)?)?;
+    d.set_item("customer_ids", ids_to_py_index(py, &fs.matrix.customers)?)?;
     d.set_item("names", PyList::new(py, &fs.matrix.names)?)?;
-    d.set_item("values", PyArray2::from_owned_array(py, fs.matrix.values))?;
+    d.set_item("columns", PyArray2::from_owned_array(py, columns))?;
     let info = PyList::empty(py);
     for i in &fs.info {
         info.append((&i.name, &i.unit, &i.description, &i.undefined))?;

@@ -13,14 +13,14 @@ use segcore::features::FeatureConfig;
 use segcore::model::{from_json, to_json};
 use segcore::pipeline::{table::Column, CustomerTable, Segmenter};
 
-use crate::data::{ids_to_py, PyLogs};
+use crate::data::{ids_to_py_index, PyLogs};
 use crate::error::{param_error, PyResultExt};
 
 /// A customer table as a dict: `customer_ids`, `names`, `columns` (float64 arrays or lists
 /// of `str`).
 fn table_py<'py>(py: Python<'py>, t: &CustomerTable) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("customer_ids", ids_to_py(py, &t.customers)?)?;
+    d.set_item("customer_ids", ids_to_py_index(py, &t.customers)?)?;
     d.set_item("names", PyList::new(py, &t.names)?)?;
     let cols = PyList::empty(py);
     for c in &t.columns {

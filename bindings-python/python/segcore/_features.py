@@ -75,9 +75,9 @@ def features(
         recent_window_days,
         merge_period_secs,
     )
-    values = res["values"]
-    cols = {name: values[:, j] for j, name in enumerate(res["names"])}
-    df = _frames.make_frame(kind, cols, index=("customer_id", _frames.customer_column(res["customer_ids"])))
+    df = _frames.matrix_frame(
+        kind, res["columns"], res["names"], ("customer_id", _frames.customer_column(res["customer_ids"]))
+    )
     if kind == "pandas":
         df.attrs["as_of"] = _frames.seconds_to_datetime64([res["as_of"]])[0]
         df.attrs["excluded_future_rows"] = dict(res["excluded"])

@@ -516,13 +516,50 @@ def seconds_to_datetime64(seconds: np.ndarray) -> np.ndarray:
     return np.asarray(seconds, dtype=np.int64).astype("datetime64[s]").astype("datetime64[ns]")
 
 
-def customer_column(ids_in_order: Any, codes: Optional[np.ndarray] = None) -> np.ndarray:
-    """The customer id column: ids (int64 array or list of str) taken at ``codes``."""
+def customer_column(ids_in_order: Any, codes: Optional[np.ndarray] = None) -> Any:
+    """The customer id column: ids (int64 array, list of str, or the native module's
+    ``("utf8", bytes, offsets)`` buffers) taken at ``codes``. Buffers become a pyarrow
+    ``large_string`` array when pyarrow is installed (no Python ``str`` per customer; see
+    :func:`make_frame`), else an object array.
+
+    >>> customer_column(("utf8", np.frombuffer(b"abb", np.uint8), np.array([0, 1, 3])), np.array([1, 0])).tolist()
+    ['bb', 'a']
+    """
+    if isinstance(ids_in_order, tuple):
+        return _utf8_ids(ids_in_order[1], ids_in_order[2], codes)
     if isinstance(ids_in_order, np.ndarray):
         arr = ids_in_order
     else:
         arr = np.asarray(ids_in_order, dtype=object)
     return arr if codes is None else arr[codes]
+
+
+def _utf8_ids(data: np.ndarray, offsets: np.ndarray, codes: Optional[np.ndarray]) -> Any:
+    try:
+        import pyarrow as pa
+    except ImportError:
+        raw = data.tobytes()
+        o = offsets.tolist()
+        arr = np.asarray([raw[o[k]:o[k + 1]].decode("utf-8") for k in range(len(o) - 1)], dtype=object)
+        return arr if codes is None else arr[codes]
+    out = pa.LargeStringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(data))
+    return out if codes is None else out.take(pa.array(np.asarray(codes, dtype=np.int64)))
+
+
+def _is_arrow(v: Any) -> bool:
+    return (type(v).__module__ or "").startswith("pyarrow")
+
+
+_STR_DTYPE: list = []
+
+
+def _str_dtype() -> Any:
+    """The dtype pandas gives a list of ``str`` (``str`` in pandas 3, object before)."""
+    if not _STR_DTYPE:
+        import pandas as pd
+
+        _STR_DTYPE.append(pd.Index(["a"]).dtype)
+    return _STR_DTYPE[0]
 
 
 def decode(codes: np.ndarray, levels: list) -> np.ndarray:
@@ -551,11 +588,38 @@ def make_frame(kind: str, columns: Mapping, index: Optional[tuple] = None):
     return pd.DataFrame({k: _pandas_values(v) for k, v in columns.items()}, index=idx)
 
 
+def matrix_frame(kind: str, columns: np.ndarray, names: list, index: tuple):
+    """A DataFrame of ``kind`` from a (features, customers) float64 array whose rows are the
+    columns ``names``: pandas takes the array as its block without a copy, polars gets
+    contiguous columns. ``index`` as in :func:`make_frame`.
+
+    >>> matrix_frame("pandas", np.array([[1.0, 2.0], [3.0, 4.0]]), ["a", "b"], ("id", np.array([7, 9]))).loc[9, "b"]
+    np.float64(4.0)
+    """
+    if kind == "polars":
+        return make_frame(kind, {n: columns[j] for j, n in enumerate(names)}, index=index)
+    import pandas as pd
+
+    idx = pd.Index(_pandas_values(index[1]), name=index[0])
+    return pd.DataFrame(columns.T, columns=list(names), index=idx, copy=False)
+
+
 def _pandas_values(v: Any) -> Any:
+    if _is_arrow(v):
+        dtype = _str_dtype()
+        if dtype == object:
+            return v.to_numpy(zero_copy_only=False)
+        import pandas as pd
+
+        return pd.array(v, dtype=dtype)
     return v
 
 
 def _polars_values(v: Any) -> Any:
+    if _is_arrow(v):
+        import polars as pl
+
+        return pl.from_arrow(v)
     if isinstance(v, np.ndarray) and v.dtype == object:
         return v.tolist()
     return v

@@ -320,6 +320,33 @@ impl CustomerIndex {
         }
     }
 
+    /// The string ids in code order as Arrow `large_utf8` buffers: the concatenated UTF-8
+    /// bytes and `len() + 1` offsets into them (id `k` is `bytes[offsets[k]..offsets[k + 1]]`),
+    /// or `None` for integer ids. Bindings hand these to pyarrow / polars so that an output
+    /// index of a million ids costs two copies, not a million strings.
+    ///
+    /// ```
+    /// use segcore::data::{CustomerIndex, IdColumn};
+    /// let (index, _) = CustomerIndex::build(&IdColumn::from(vec!["bb", "a", "bb"]));
+    /// let (bytes, offsets) = index.utf8_buffers().unwrap();
+    /// assert_eq!(bytes, b"abb");
+    /// assert_eq!(offsets, vec![0, 1, 3]);
+    /// assert!(CustomerIndex::build(&IdColumn::Int(vec![1])).0.utf8_buffers().is_none());
+    /// ```
+    pub fn utf8_buffers(&self) -> Option<(Vec<u8>, Vec<i64>)> {
+        let strs = self.strs()?;
+        let total: usize = strs.iter().map(String::len).sum();
+        let mut bytes = Vec::with_capacity(total);
+        let mut offsets = Vec::with_capacity(strs.len() + 1);
+        offsets.push(0i64);
+        for s in strs {
+            bytes.extend_from_slice(s.as_bytes());
+            // at most isize::MAX bytes in one Vec, so the length fits an i64
+            offsets.push(bytes.len() as i64);
+        }
+        Some((bytes, offsets))
+    }
+
     /// All ids as an [`IdColumn`] in code order.
     ///
     /// ```

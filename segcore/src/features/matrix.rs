@@ -5,6 +5,7 @@
 //! first, or [`FeatureMatrix::select`] columns that are always defined.
 
 use ndarray::{Array2, ArrayView1, Axis};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::data::CustomerIndex;
@@ -172,6 +173,25 @@ impl FeatureMatrix {
         )
     }
 
+    /// The values transposed: shape (features, customers) in row-major order, so that
+    /// feature `j` is the contiguous row `j`. This is the layout of a DataFrame's column
+    /// block (pandas) or of separate columns (polars, Arrow), which the bindings then take
+    /// without another copy. Built in parallel over fixed blocks of customers; the result
+    /// does not depend on the thread count.
+    ///
+    /// ```
+    /// use ndarray::array;
+    /// use segcore::features::FeatureMatrix;
+    /// let (ix, _) = segcore::data::CustomerIndex::build(&vec![1_i64, 2].into());
+    /// let m = FeatureMatrix::new(vec!["a".into(), "b".into()], array![[1.0, 2.0], [3.0, 4.0]], ix).unwrap();
+    /// let t = m.column_major();
+    /// assert_eq!(t, array![[1.0, 3.0], [2.0, 4.0]]);
+    /// assert!(t.is_standard_layout());
+    /// ```
+    pub fn column_major(&self) -> Array2<f64> {
+        transpose_par(&self.values)
+    }
+
     /// Number of undefined (`NaN`) cells per column.
     ///
     /// ```
@@ -231,5 +251,42 @@ impl FeatureMatrix {
             used.push(value);
         }
         Ok(used)
+    }
+}
+
+/// Customers per parallel block of [`FeatureMatrix::column_major`].
+const TRANSPOSE_BLOCK: usize = 4096;
+
+/// `values` transposed into a new row-major array, in parallel over fixed row blocks.
+fn transpose_par(values: &Array2<f64>) -> Array2<f64> {
+    let (n, d) = values.dim();
+    let mut out = Array2::<f64>::zeros((d, n));
+    if n == 0 || d == 0 {
+        return out;
+    }
+    out.axis_chunks_iter_mut(Axis(1), TRANSPOSE_BLOCK)
+        .into_par_iter()
+        .zip(
+            values
+                .axis_chunks_iter(Axis(0), TRANSPOSE_BLOCK)
+                .into_par_iter(),
+        )
+        .for_each(|(mut o, v)| o.assign(&v.t()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_major_spans_blocks() {
+        let n = 2 * TRANSPOSE_BLOCK + 3;
+        let v = Array2::from_shape_fn((n, 3), |(i, j)| (i * 10 + j) as f64);
+        let t = transpose_par(&v);
+        assert_eq!(t.dim(), (3, n));
+        assert!(t.is_standard_layout());
+        assert_eq!(t, v.t());
+        assert_eq!(transpose_par(&Array2::zeros((0, 4))).dim(), (4, 0));
     }
 }
