@@ -30,8 +30,9 @@ pub(crate) struct BinMapper {
 
 /// Binned training data, stored twice: feature-major (`bins[f * n + i]`, for partitioning
 /// a node on one feature) and as one fixed-size record per row (`stride` bytes: the row's
-/// `d` bins, then its current gradient and hessian in fixed point, see
-/// [`super::histogram::quantise`], as little-endian `i32` and `u32` in the last 8 bytes), so that building a node's histograms touches one cache line per row.
+/// `d` bins, then its current gradient pair quantised and packed into one histogram lane,
+/// see [`super::histogram::lane`], as a little-endian `u64` in the last 8 bytes), so that
+/// building a node's histograms touches one cache line per row.
 pub(crate) struct Binned {
     pub n: usize,
     pub d: usize,
@@ -73,20 +74,20 @@ pub(crate) fn record_stride(d: usize) -> usize {
     }
 }
 
-/// Writes a row's quantised (gradient, hessian) pair into the last 8 bytes of a record.
+/// Writes a row's packed gradient lane into the last 8 bytes of a record.
 #[inline(always)]
-pub(crate) fn put_gh(rec: &mut [u8], g: i32, h: u32) {
+pub(crate) fn put_lane(rec: &mut [u8], lane: u64) {
     let s = rec.len();
-    rec[s - 8..s - 4].copy_from_slice(&g.to_le_bytes());
-    rec[s - 4..s].copy_from_slice(&h.to_le_bytes());
+    rec[s - 8..s].copy_from_slice(&lane.to_le_bytes());
 }
 
-/// Reads the quantised (gradient, hessian) pair of a record.
+/// Reads the packed gradient lane of a record.
 #[inline(always)]
-pub(crate) fn get_gh(rec: &[u8]) -> (i32, u32) {
+pub(crate) fn get_lane(rec: &[u8]) -> u64 {
     let s = rec.len();
-    let w = |k: usize| [rec[k], rec[k + 1], rec[k + 2], rec[k + 3]];
-    (i32::from_le_bytes(w(s - 8)), u32::from_le_bytes(w(s - 4)))
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&rec[s - 8..s]);
+    u64::from_le_bytes(w)
 }
 
 fn percentile_midpoint(sorted: &[f64], q: f64) -> f64 {
@@ -227,14 +228,14 @@ mod tests {
         assert_eq!(b.stride, 32);
         assert_eq!(b.records().as_ptr() as usize % 64, 0);
         for (i, rec) in b.records_mut().chunks_exact_mut(32).enumerate() {
-            put_gh(rec, i as i32 - 3, 1 << 20);
+            put_lane(rec, (i as u64) << 40 | 3);
         }
         let b = b;
         for (i, rec) in b.records().chunks_exact(32).enumerate() {
             for (f, &r) in rec[..11].iter().enumerate() {
                 assert_eq!(r, b.col(f)[i], "row {i} feature {f}");
             }
-            assert_eq!(get_gh(rec), (i as i32 - 3, 1 << 20));
+            assert_eq!(get_lane(rec), (i as u64) << 40 | 3);
         }
     }
 }

@@ -1,25 +1,30 @@
 //! Gradient/hessian histograms per feature and bin, and the subtraction trick
 //! (sibling = parent - child).
 //!
-//! Gradients and hessians are summed in fixed point (as XGBoost's GPU histograms do): each
-//! row's pair is rounded once to a multiple of 2^-30 (gradient) and 2^-23 (hessian), see
-//! [`quantise`]. While rows are added a bin is two `f64` lanes holding integers: the gradient
-//! sum, and `hessian sum * 2^16 + rows`, so a row costs one two-lane add per feature instead
-//! of two float adds and a separate counter. Every [`FLUSH_ROWS`] rows the lanes are decoded
-//! into 64-bit integer sums, before either lane can leave the range where `f64` integers are
-//! exact. Integer sums do not depend on their order, so a histogram is the same however its
-//! rows are chunked or threaded, and a sibling's histogram by subtraction is exact; the final
-//! `f64` bins handed to the split finder are exact multiples of the resolution.
+//! Gradients and hessians are summed as integers, quantised as in LightGBM's quantised
+//! training (Shi et al., "Quantized Training of Gradient Boosting Decision Trees",
+//! NeurIPS 2022): each iteration, every row's pair is rounded stochastically to a multiple of
+//! 2^-11 (gradient, |g| <= 1) and 2^-14 (hessian, h <= 1/4), see [`quantise`]. Stochastic
+//! rounding keeps every sum unbiased, and its error on a node of m rows is at most about
+//! 2^-12 sqrt(m) per sum; the random draw is a hash of the seed, the iteration and the row,
+//! so a fit is reproducible. The pair and a row count are packed into one `u64` lane (see
+//! [`lane`]): gradient in the top 24 bits (two's complement), hessian in the next 24, rows
+//! in the low 16, so a row costs one integer add per feature into an 8-byte bin, and the 20
+//! features' bins of a typical model (40 KB) stay in the L1 cache. Every [`FLUSH_ROWS`] rows
+//! the lanes are decoded into 64-bit sums, before any field can overflow. Integer sums do
+//! not depend on their order, so a histogram is the same however its rows are chunked or
+//! threaded, and a sibling's histogram by subtraction is exact; the final `f64` bins handed
+//! to the split finder are exact multiples of the resolution.
 //!
-//! Each row is one record (its bins and gradient pair, see [`Binned`]). A node's rows are
+//! Each row is one record (its bins and its packed lane, see [`Binned`]). A node's rows are
 //! read a batch at a time: a short loop copies the batch's records into a contiguous buffer
-//! (keeping many cache misses in flight), then every row's pair is added to the bin of every
+//! (keeping many cache misses in flight), then every row's lane is added to the bin of every
 //! feature. Large nodes are split into a number of row chunks that depends only on the
 //! node's size; medium nodes into two halves of the features.
 
 use rayon::prelude::*;
 
-use super::binning::{Binned, get_gh, put_gh};
+use super::binning::{Binned, get_lane, put_lane};
 
 /// Bins per feature histogram (255 value bins + the missing bin).
 pub(crate) const N_BINS: usize = 256;
@@ -38,23 +43,24 @@ pub(crate) type FeatureHist = [Bin; N_BINS];
 /// Histograms of all features of one node: `hist[f][b]`.
 pub(crate) type Hist = Vec<FeatureHist>;
 
-/// One bin while adding rows: `[gradient sum, hessian sum * 2^COUNT_BITS + rows]`, both
-/// integers held exactly in `f64`.
-type Packed = [f64; 2];
-type PackedFeature = [Packed; N_BINS];
+/// One bin while adding rows: a sum of [`lane`]s.
+type PackedFeature = [u64; N_BINS];
 /// One bin's exact sums: gradient, hessian (fixed point) and rows.
 type Wide = (i64, u64, u64);
 type WideFeature = [Wide; N_BINS];
 
-/// Fixed-point scale of gradients: |g| <= 1, so |g| * 2^30 fits an `i32`.
-const G_SHIFT: i32 = 30;
-/// Fixed-point scale of hessians: h <= 1/4, so h * 2^23 <= 2^21.
-const H_SHIFT: i32 = 23;
-/// Bits of the hessian lane below the hessian sum, counting rows.
-const COUNT_BITS: u32 = 16;
-/// Rows added between two decodings: the count stays below 2^16, the hessian lane below
-/// 2^15 * (2^21 * 2^16 + 1) < 2^53 and the gradient lane below 2^45, so both are exact.
-const FLUSH_ROWS: usize = 1 << 15;
+/// Fixed-point scale of gradients: |g| <= 1, so |g| * 2^11 <= 2^11.
+const G_SHIFT: i32 = 11;
+/// Fixed-point scale of hessians: h <= 1/4, so h * 2^14 <= 2^12.
+const H_SHIFT: i32 = 14;
+/// Bit offset of the hessian field in a lane (the row count is below it).
+const H_AT: u32 = 16;
+/// Bit offset of the gradient field (the top 24 bits).
+const G_AT: u32 = 40;
+/// Rows added between two decodings: the count stays below 2^16, the hessian field below
+/// 4000 * 2^12 < 2^24 and the gradient field within 4000 * 2^11 < 2^23 in magnitude, so
+/// no field carries into the next one (a negative gradient field only wraps the top bits).
+const FLUSH_ROWS: usize = 4000;
 
 /// Rows below which a histogram is built on the current thread only.
 const PAR_MIN_ROWS: usize = 2048;
@@ -64,15 +70,48 @@ const CHUNK_MIN_ROWS: usize = 8192;
 const MAX_CHUNKS: usize = 16;
 /// Rows per gather batch.
 const BATCH: usize = 128;
+/// Rows whose gradient pairs are computed together (a loop the compiler vectorises).
+const GRAD_BATCH: usize = 64;
 
-/// A row's gradient and hessian in fixed point: `g * 2^30` and `h * 2^23`, rounded half
-/// away from zero (by truncating casts, which need no libm call).
+/// A row's gradient and hessian in fixed point, `g * 2^11` and `h * 2^14` rounded down after
+/// adding `u` and `v` (uniform in [0, 1)): stochastic rounding, unbiased over the draws.
 #[inline(always)]
-pub(crate) fn quantise(g: f32, h: f32) -> (i32, u32) {
-    let gs = f64::from(g) * f64::from(1u32 << G_SHIFT);
-    let hs = f64::from(h) * f64::from(1u32 << H_SHIFT);
-    // in range by construction: |g| <= 1 and 0 <= h <= 1/4 (float casts saturate anyway)
-    ((gs + 0.5f64.copysign(gs)) as i32, (hs + 0.5) as u32)
+pub(crate) fn quantise(g: f32, h: f32, u: f64, v: f64) -> (i32, u32) {
+    // exact in f64: g and h have 24-bit mantissas, u and v 24 random bits
+    let gs = f64::from(g) * f64::from(1u16 << G_SHIFT) + u;
+    let hs = f64::from(h) * f64::from(1u16 << H_SHIFT) + v;
+    // in range by construction: |g| <= 1 and 0 <= h <= 1/4 (float casts saturate anyway);
+    // a truncating cast of a non-negative value is its floor (no libm call)
+    let off = f64::from(1u16 << (G_SHIFT + 1));
+    ((gs + off) as i32 - (1 << (G_SHIFT + 1)), hs as u32)
+}
+
+/// The lane of a quantised pair: gradient field, hessian field and a row count of one.
+#[inline(always)]
+pub(crate) fn lane(g: i32, h: u32) -> u64 {
+    ((i64::from(g) as u64) << G_AT).wrapping_add(u64::from(h) << H_AT | 1)
+}
+
+/// Two uniform draws in [0, 1) for row `i` under the iteration key `key` (SplitMix64).
+#[inline(always)]
+fn draws(key: u64, i: u64) -> (f64, f64) {
+    let mut z = key.wrapping_add(i.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    // 24 random bits each
+    let scale = (-24f64).exp2();
+    (
+        (z >> 40) as f64 * scale,
+        ((z >> 8) & 0xFF_FFFF) as f64 * scale,
+    )
+}
+
+/// The iteration key of the draws of boosting iteration `it` under `seed`.
+pub(crate) fn iteration_key(seed: u64, it: usize) -> u64 {
+    let mut z = seed ^ (it as u64).wrapping_mul(0xD1B5_4A32_D192_ED03);
+    z = (z ^ (z >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    z ^ (z >> 33)
 }
 
 /// Histograms of the features `lo..lo + d` being accumulated.
@@ -84,36 +123,29 @@ struct Acc {
 impl Acc {
     fn new(d: usize) -> Acc {
         Acc {
-            packed: vec![[[0.0; 2]; N_BINS]; d],
+            packed: vec![[0; N_BINS]; d],
             wide: vec![[(0, 0, 0); N_BINS]; d],
         }
     }
 
-    /// Adds a quantised pair to the bins `bins` (one per feature).
+    /// Adds a row's lane to the bins `bins` (one per feature).
     #[inline(always)]
-    fn add(&mut self, bins: &[u8], g: i32, h: u32) {
-        let a = [
-            f64::from(g),
-            (u64::from(h) << COUNT_BITS | 1) as f64, // < 2^38: exact
-        ];
+    fn add(&mut self, bins: &[u8], lane: u64) {
         for (hf, &b) in self.packed.iter_mut().zip(bins) {
             let e = &mut hf[usize::from(b)];
-            e[0] += a[0];
-            e[1] += a[1];
+            *e = e.wrapping_add(lane);
         }
     }
 
     /// Moves the packed sums into the wide ones.
     fn flush(&mut self) {
-        let mask = (1u64 << COUNT_BITS) - 1;
         for (pf, wf) in self.packed.iter_mut().zip(self.wide.iter_mut()) {
             for (p, w) in pf.iter_mut().zip(wf.iter_mut()) {
-                if p[1] != 0.0 {
-                    let l = p[1] as u64;
-                    w.0 += p[0] as i64;
-                    w.1 += l >> COUNT_BITS;
-                    w.2 += l & mask;
-                    *p = [0.0; 2];
+                if *p != 0 {
+                    w.0 += (*p as i64) >> G_AT;
+                    w.1 += (*p >> H_AT) & ((1 << (G_AT - H_AT)) - 1);
+                    w.2 += *p & ((1 << H_AT) - 1);
+                    *p = 0;
                 }
             }
         }
@@ -162,22 +194,43 @@ fn merge(d: usize, partials: &[Vec<WideFeature>]) -> Hist {
     hist
 }
 
+/// `e^x` in `f32` for `x <= 0` (`x` below -87 is taken as -87, whose exponential, 1.6e-38,
+/// is 0 next to 1), to within 3e-7 relative: `2^n e^r` with `n` the nearest integer to
+/// `x / ln 2`, `r = x - n ln 2` in two parts (Cody and Waite) and the degree-6 Taylor
+/// polynomial of `e^r` on `|r| <= ln 2 / 2`. Branch-free, so a loop of it vectorises.
+#[inline(always)]
+fn exp_nonpos(x: f32) -> f32 {
+    // 1.5 * 2^23: adding and subtracting it rounds to the nearest integer
+    const ROUND: f32 = 12_582_912.0;
+    const LN2_HI: f32 = 0.693_145_75;
+    const LN2_LO: f32 = 1.428_606_8e-6;
+    let x = x.max(-87.0);
+    let n = (x * std::f32::consts::LOG2_E + ROUND) - ROUND;
+    let r = (x - n * LN2_HI) - n * LN2_LO;
+    let p = 1.0
+        + r * (1.0
+            + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r / 720.0)))));
+    // n in -126..=0, so 2^n is a normal float
+    p * f32::from_bits(((n as i32 + 127) as u32) << 23)
+}
+
 /// Gradient and hessian of the binary log loss at raw score `z` for label `y`, as `f32`:
 /// `(p - y, p (1 - p))` with `p = sigmoid(z)`, from `e = exp(-|z|)` so that both stay
-/// accurate in relative terms far from 0 (the f32 `exp` is as exact as the stored pair).
+/// accurate in relative terms far from 0.
 #[inline(always)]
 pub(crate) fn grad_hess(z: f64, y: bool) -> (f32, f32) {
     let z = z as f32;
-    let e = (-z.abs()).exp();
+    let e = exp_nonpos(-z.abs());
     let big = 1.0 / (1.0 + e);
     let small = e * big;
     let (p, q) = if z >= 0.0 { (big, small) } else { (small, big) };
     (if y { -q } else { p }, big * small)
 }
 
-/// Computes every row's gradient pair from the raw scores `raw` and labels `y`, stores it
-/// in the records and returns the root's histograms (chunks as in [`build`]).
-pub(crate) fn gradients_and_root(binned: &mut Binned, raw: &[f64], y: &[bool]) -> Hist {
+/// Computes every row's gradient pair from the raw scores `raw` and labels `y`, quantises
+/// it with the draws of iteration key `key` (see [`iteration_key`]), stores its lane in the
+/// records and returns the root's histograms (chunks as in [`build`]).
+pub(crate) fn gradients_and_root(binned: &mut Binned, raw: &[f64], y: &[bool], key: u64) -> Hist {
     let (n, d, st) = (binned.n, binned.d, binned.stride);
     let len = n.div_ceil(n_chunks(n)).max(1);
     let partials: Vec<Vec<WideFeature>> = binned
@@ -185,18 +238,33 @@ pub(crate) fn gradients_and_root(binned: &mut Binned, raw: &[f64], y: &[bool]) -
         .par_chunks_mut(len * st)
         .zip(raw.par_chunks(len))
         .zip(y.par_chunks(len))
-        .map(|((recs, r), yc)| {
+        .enumerate()
+        .map(|(c, ((recs, r), yc))| {
             let mut acc = Acc::new(d);
+            let mut i = (c * len) as u64;
             for ((recs, r), yc) in recs
                 .chunks_mut(FLUSH_ROWS * st)
                 .zip(r.chunks(FLUSH_ROWS))
                 .zip(yc.chunks(FLUSH_ROWS))
             {
-                for ((rec, &z), &yi) in recs.chunks_exact_mut(st).zip(r).zip(yc) {
-                    let (g, hh) = grad_hess(z, yi);
-                    let (gq, hq) = quantise(g, hh);
-                    put_gh(rec, gq, hq);
-                    acc.add(rec, gq, hq);
+                let batches = recs
+                    .chunks_mut(GRAD_BATCH * st)
+                    .zip(r.chunks(GRAD_BATCH))
+                    .zip(yc.chunks(GRAD_BATCH));
+                for ((recs, r), yc) in batches {
+                    // the pairs first, in a loop the compiler vectorises
+                    let mut gh = [(0f32, 0f32); GRAD_BATCH];
+                    for ((o, &z), &yi) in gh.iter_mut().zip(r).zip(yc) {
+                        *o = grad_hess(z, yi);
+                    }
+                    for (rec, &(g, hh)) in recs.chunks_exact_mut(st).zip(&gh) {
+                        let (u, v) = draws(key, i);
+                        let (gq, hq) = quantise(g, hh, u, v);
+                        let l = lane(gq, hq);
+                        put_lane(rec, l);
+                        acc.add(rec, l);
+                        i += 1;
+                    }
                 }
                 acc.flush();
             }
@@ -216,10 +284,7 @@ fn accumulate<const S: usize>(
     lo: usize,
 ) {
     let st = if S > 0 { S } else { stride };
-    let add = |acc: &mut Acc, rec: &[u8]| {
-        let (g, h) = get_gh(rec);
-        acc.add(&rec[lo..], g, h);
-    };
+    let add = |acc: &mut Acc, rec: &[u8]| acc.add(&rec[lo..], get_lane(rec));
     match rows {
         None => {
             for block in recs.chunks(FLUSH_ROWS * st) {
@@ -338,17 +403,21 @@ mod tests {
         let y: Vec<bool> = (0..n).map(|i| i % 3 == 0).collect();
         let raw: Vec<f64> = (0..n).map(|i| (i % 17) as f64 / 4.0 - 2.0).collect();
         let mut b = BinMapper::fit(x.view(), 255, 0).transform(x.view());
-        let root = gradients_and_root(&mut b, &raw, &y);
+        let key = iteration_key(7, 3);
+        let root = gradients_and_root(&mut b, &raw, &y, key);
         let rows: Vec<u32> = (0..n as u32).filter(|i| i % 4 != 0).collect();
         let node = build(&b, Some(&rows));
+        let (gs, hs) = (2f64.powi(-G_SHIFT), 2f64.powi(-H_SHIFT));
         for (hist, keep) in [(&root, 1), (&node, 4)] {
             // exact sums of the rows' fixed-point pairs, in f64 (exact below 2^53)
             let mut want = vec![[(0i64, 0u64, 0u32); N_BINS]; 3];
             for i in (0..n).filter(|i| keep == 1 || i % 4 != 0) {
                 let (g, h) = grad_hess(raw[i], y[i]);
-                let (gq, hq) = quantise(g, h);
-                assert!((f64::from(gq) * 2f64.powi(-30) - f64::from(g)).abs() <= 2f64.powi(-31));
-                assert!((f64::from(hq) * 2f64.powi(-23) - f64::from(h)).abs() <= 2f64.powi(-24));
+                let (u, v) = draws(key, i as u64);
+                let (gq, hq) = quantise(g, h, u, v);
+                // one step of the resolution at most, below or above
+                assert!((f64::from(gq) * gs - f64::from(g)).abs() < gs);
+                assert!((f64::from(hq) * hs - f64::from(h)).abs() < hs);
                 for f in 0..3 {
                     let e = &mut want[f][usize::from(b.col(f)[i])];
                     e.0 += i64::from(gq);
@@ -359,8 +428,8 @@ mod tests {
             for (hf, wf) in hist.iter().zip(&want) {
                 for (e, w) in hf.iter().zip(wf) {
                     assert_eq!(e.n, w.2);
-                    assert_eq!(e.gh[0], w.0 as f64 * 2f64.powi(-30));
-                    assert_eq!(e.gh[1], w.1 as f64 * 2f64.powi(-23));
+                    assert_eq!(e.gh[0], w.0 as f64 * gs);
+                    assert_eq!(e.gh[1], w.1 as f64 * hs);
                 }
             }
         }
@@ -368,25 +437,57 @@ mod tests {
     }
 
     #[test]
+    fn stochastic_rounding_is_unbiased() {
+        // one value a third of the way between two grid points, over 300,000 rows' draws
+        let key = iteration_key(0, 1);
+        let (g, h) = (-(1.0 + 1.0 / 3.0) / 2048.0, (5.0 + 0.25) / 16384.0);
+        let m = 300_000u64;
+        let (mut sg, mut sh) = (0i64, 0u64);
+        for i in 0..m {
+            let (u, v) = draws(key, i);
+            let (gq, hq) = quantise(g as f32, h as f32, u, v);
+            assert!(gq == -2 || gq == -1, "{gq}");
+            assert!(hq == 5 || hq == 6, "{hq}");
+            sg += i64::from(gq);
+            sh += u64::from(hq);
+        }
+        // binomial: the mean is within 4 standard deviations (about 0.0009) of the value
+        let (mg, mh) = (sg as f64 / m as f64, sh as f64 / m as f64);
+        assert!((mg - g as f32 as f64 * 2048.0).abs() < 0.004, "{mg}");
+        assert!((mh - h as f32 as f64 * 16384.0).abs() < 0.004, "{mh}");
+        // another iteration draws differently; the same one repeats
+        assert_ne!(draws(iteration_key(0, 2), 5), draws(key, 5));
+        assert_eq!(draws(iteration_key(0, 1), 5), draws(key, 5));
+    }
+
+    #[test]
     fn packed_lanes_stay_exact_between_flushes() {
         // the extreme pairs: |g| = 1 and h = 1/4 on every row between two flushes
-        assert_eq!(quantise(-1.0, 0.25), (-(1 << 30), 1 << 21));
-        assert_eq!(quantise(1.0, 0.0), (1 << 30, 0));
-        assert_eq!(quantise(-1.5e-9, 1.8e-8), (-2, 0));
-        let lane = ((1u64 << 21) << COUNT_BITS | 1) * FLUSH_ROWS as u64;
-        assert!(lane < 1 << 53);
-        assert_eq!(lane & ((1 << COUNT_BITS) - 1), FLUSH_ROWS as u64);
-        let mut acc = Acc::new(1);
-        for _ in 0..FLUSH_ROWS {
-            acc.add(&[7], -(1 << 30), 1 << 21);
+        assert_eq!(quantise(-1.0, 0.25, 0.0, 0.0), (-(1 << 11), 1 << 12));
+        assert_eq!(quantise(1.0, 0.0, 0.999, 0.999), (1 << 11, 0));
+        assert_eq!(quantise(-1.5e-9, 1.8e-8, 0.0, 0.5), (-1, 0));
+        assert!((FLUSH_ROWS as u64) << 12 < 1 << (G_AT - H_AT));
+        assert!((FLUSH_ROWS as u64) << 11 < 1 << (63 - G_AT));
+        for (g, h) in [(-(1 << 11), 1 << 12), (1 << 11, 1 << 12), (0, 0), (-1, 3)] {
+            let mut acc = Acc::new(1);
+            for _ in 0..FLUSH_ROWS {
+                acc.add(&[7], lane(g, h));
+            }
+            acc.flush();
+            acc.add(&[7], lane(5, 3));
+            acc.add(&[9], lane(-5, 2));
+            let w = acc.finish();
+            let m = FLUSH_ROWS as i64;
+            assert_eq!(
+                w[0][7],
+                (
+                    m * i64::from(g) + 5,
+                    (m * i64::from(h)) as u64 + 3,
+                    m as u64 + 1
+                )
+            );
+            assert_eq!(w[0][9], (-5, 2, 1));
         }
-        acc.flush();
-        acc.add(&[7], 5, 3);
-        let w = acc.finish();
-        assert_eq!(
-            w[0][7],
-            (-(1i64 << 45) + 5, (1u64 << 36) + 3, FLUSH_ROWS as u64 + 1)
-        );
     }
 
     #[test]

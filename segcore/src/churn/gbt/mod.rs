@@ -11,9 +11,12 @@
 //!   default), with scikit-learn's `n_iter_no_change` / `tol` rule.
 //! * Probabilities are calibrated on the validation split (Platt scaling by default, or
 //!   isotonic); [`GradientBoostingChurn::predict_proba_uncalibrated`] gives `sigmoid(raw)`.
-//! * Each training row is kept as one record (its bins and its current f32 gradient pair),
-//!   so a node's histograms of all features are built from one cache line per row; only the
-//!   smaller child of a split is built, its sibling by subtraction. Large nodes are summed in
+//! * Each iteration's gradient pairs are quantised with stochastic rounding (to 2^-11 and
+//!   2^-14, as in LightGBM's quantised training) and summed as integers, so sums are exact
+//!   and independent of their order, and a bin is one 8-byte lane.
+//! * Each training row is kept as one record (its bins and its current packed gradient
+//!   pair), so a node's histograms of all features are built from one cache line per row;
+//!   only the smaller child of a split is built, its sibling by subtraction. Large nodes are summed in
 //!   row chunks fixed by the node's size and merged in order, so a fit is identical on any
 //!   thread count.
 //! * Explanations use exact TreeSHAP on the raw score.

@@ -391,7 +391,8 @@ impl GradientBoostingChurnParams {
         let mut trees = Vec::new();
         for it in 0..self.max_iter {
             monitor.step("gbt", it as u64, self.max_iter as u64)?;
-            let root = super::histogram::gradients_and_root(&mut binned, &raw, &y_tr);
+            let key = super::histogram::iteration_key(self.seed, it);
+            let root = super::histogram::gradients_and_root(&mut binned, &raw, &y_tr, key);
             let tree = grower.grow(&binned, root, &mut rows, &mut scratch, &mut raw);
             if !va.is_empty() {
                 raw_va
