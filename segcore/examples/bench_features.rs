@@ -10,13 +10,17 @@
 //! prints `{"intern_s":..,"features_s":..,"total_s":..}`; `build` times a Rust user's whole
 //! path from the same in-memory columns (`Transactions::builder(..).build()` with string ids
 //! and category labels, `Logs::new`, `features::compute`) and prints
-//! `{"build_s":..,"features_s":..,"total_s":..}`; `mem` prints peak memory figures;
+//! `{"build_s":..,"features_s":..,"total_s":..}`; `buf` times the same path from Arrow-style
+//! UTF-8 buffers (bytes + offsets) of the ids and labels, as the Python binding hands them
+//! over (`intern_ids`, `categorical`, `Transactions::builder_interned`), and prints the same
+//! fields; `mem` prints peak memory figures;
 //! `check` prints column sums (NaN skipped) for a cross-check; `quit` ends. Each answer is one JSON line on stdout.
 
 use std::io::{BufRead, Write};
 use std::time::Instant;
 
-use segcore::data::{CustomerIndex, IdColumn, Logs, Transactions};
+use segcore::data::ids_buffers::{Offsets, Utf8Buffers, categorical, intern_ids};
+use segcore::data::{CustomerIndex, IdColumn, Logs, TimeColumn, Transactions, coded::TextColumn};
 use segcore::features::{Family, FeatureConfig, compute};
 
 fn read(path: &std::path::Path) -> Vec<u8> {
@@ -138,6 +142,48 @@ fn main() {
                 let tx = Transactions::builder(i2, t2_, a2)
                     .quantity(q2)
                     .category(c2)
+                    .build()
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let lg = Logs::new(tx, None, None).unwrap_or_else(|e| panic!("{e}"));
+                let t1 = Instant::now();
+                let fs = compute(&lg, &cfg).unwrap_or_else(|e| panic!("{e}"));
+                let t2 = Instant::now();
+                assert_eq!(fs.matrix.values.nrows(), n_customers);
+                drop((lg, fs));
+                let _ = writeln!(
+                    out,
+                    "{{\"build_s\":{:.6},\"features_s\":{:.6},\"total_s\":{:.6}}}",
+                    (t1 - t0).as_secs_f64(),
+                    (t2 - t1).as_secs_f64(),
+                    (t2 - t0).as_secs_f64()
+                );
+            }
+            "buf" => {
+                // bytes + i64 offsets of the ids and labels (made before the clock)
+                let pack = |v: &[String]| {
+                    let mut data = Vec::new();
+                    let mut off = vec![0i64];
+                    for x in v {
+                        data.extend_from_slice(x.as_bytes());
+                        off.push(data.len() as i64);
+                    }
+                    (data, off)
+                };
+                let id_strs: Vec<String> = match &ids {
+                    IdColumn::Str(v) => v.clone(),
+                    IdColumn::Int(v) => v.iter().map(|x| x.to_string()).collect(),
+                };
+                let (idd, ido) = pack(&id_strs);
+                let (cd, co) = pack(&cats);
+                let (t2_, a2, q2) = (ts.clone(), amount.clone(), qty.clone());
+                let t0 = Instant::now();
+                let idb = Utf8Buffers::new(&idd, Offsets::I64(&ido), None);
+                let cb = Utf8Buffers::new(&cd, Offsets::I64(&co), None);
+                let interned = intern_ids("customer_id", &idb).unwrap_or_else(|e| panic!("{e}"));
+                let cat = categorical("category", &cb).unwrap_or_else(|e| panic!("{e}"));
+                let tx = Transactions::builder_interned(interned, TimeColumn::Seconds(t2_), a2)
+                    .quantity(q2)
+                    .category(TextColumn::Coded(cat))
                     .build()
                     .unwrap_or_else(|e| panic!("{e}"));
                 let lg = Logs::new(tx, None, None).unwrap_or_else(|e| panic!("{e}"));

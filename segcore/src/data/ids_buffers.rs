@@ -11,9 +11,14 @@ use super::columns::{Categorical, MISSING};
 use super::events::Events;
 use super::feedback::Feedback;
 use super::ids::{CustomerIndex, IdColumn, try_intern_sorted};
-use super::intern_par::par_try_intern_sorted;
+use super::intern_par::{par_intern_sorted, par_try_intern_sorted};
 use super::transactions::Transactions;
 use crate::{Result, SegError};
+
+use rayon::prelude::*;
+
+/// Rows per task of the parallel checks.
+const CHECK_MIN_ROWS: usize = 1 << 16;
 
 /// Offsets of an Arrow string (`i32`) or large string (`i64`) array: row `i` is
 /// `data[offsets[i]..offsets[i + 1]]`, so there is one more offset than rows.
@@ -156,6 +161,37 @@ impl<'a> Utf8Buffers<'a> {
             .map_err(|_| SegError::invalid(column, row, "invalid UTF-8"))
     }
 
+    /// The rows as checked text, when every row's offsets are in order and inside the data,
+    /// the bytes they span are valid UTF-8 and every offset falls on a character boundary:
+    /// then no row can fail [`get`](Self::get), and rows are read without decoding each one.
+    /// `None` otherwise (the row-by-row path then finds the first bad row).
+    fn checked(&self) -> Option<CheckedText<'a>> {
+        let n = self.len();
+        if n == 0 {
+            return None;
+        }
+        let (lo, _) = self.offsets.bounds(0);
+        let (_, hi) = self.offsets.bounds(n - 1);
+        if lo < 0 || hi < lo || hi as u64 > self.data.len() as u64 {
+            return None;
+        }
+        let text = std::str::from_utf8(&self.data[lo as usize..hi as usize]).ok()?;
+        let at = |o: i64| o >= lo && o <= hi && text.is_char_boundary((o - lo) as usize);
+        let ok = (0..n)
+            .into_par_iter()
+            .with_min_len(CHECK_MIN_ROWS)
+            .all(|r| {
+                let (a, b) = self.offsets.bounds(r);
+                a <= b && at(a) && at(b)
+            });
+        ok.then_some(CheckedText {
+            text,
+            lo,
+            offsets: self.offsets,
+            missing: self.missing,
+        })
+    }
+
     /// Every row as an owned `String` (null as `""`, the builders' "missing"), for APIs
     /// that take `Vec<String>`.
     ///
@@ -169,6 +205,40 @@ impl<'a> Utf8Buffers<'a> {
         (0..self.len())
             .map(|r| Ok(self.get(column, r)?.unwrap_or("").to_string()))
             .collect()
+    }
+}
+
+/// A string column whose rows are known to be valid (see [`Utf8Buffers::checked`]).
+struct CheckedText<'a> {
+    /// The text of all rows, from the first row's start.
+    text: &'a str,
+    /// Offset of `text` in the data buffer.
+    lo: i64,
+    offsets: Offsets<'a>,
+    missing: Option<&'a [bool]>,
+}
+
+impl<'a> CheckedText<'a> {
+    /// Row `row` (`None` when null).
+    #[inline]
+    fn get(&self, row: usize) -> Option<&'a str> {
+        if self
+            .missing
+            .is_some_and(|m| m.get(row).copied().unwrap_or(false))
+        {
+            return None;
+        }
+        let (a, b) = self.offsets.bounds(row);
+        self.text
+            .get((a - self.lo) as usize..(b - self.lo) as usize)
+    }
+
+    /// The first row, in row order, for which `bad` holds.
+    fn first(&self, bad: impl Fn(Option<&'a str>) -> bool + Sync) -> Option<usize> {
+        (0..self.offsets.rows())
+            .into_par_iter()
+            .with_min_len(CHECK_MIN_ROWS)
+            .find_first(|&r| bad(self.get(r)))
     }
 }
 
@@ -299,6 +369,14 @@ fn index_of(keys: Vec<&str>, codes: Vec<u32>) -> InternedIds {
 /// ```
 pub fn intern_ids(column: &str, ids: &Utf8Buffers<'_>) -> Result<InternedIds> {
     ids.check(column)?;
+    if let Some(text) = ids.checked() {
+        // the first missing or blank id, as the row-by-row path would report it
+        if let Some(row) = text.first(|v| v.is_none_or(|s| s.trim().is_empty())) {
+            id_of(column, row, text.get(row))?;
+        }
+        let (keys, codes) = par_intern_sorted(ids.len(), |r| text.get(r));
+        return Ok(index_of(keys, codes));
+    }
     let (keys, codes) =
         par_try_intern_sorted(ids.len(), |r| id_of(column, r, ids.get(column, r)?))?;
     Ok(index_of(keys, codes))
@@ -440,9 +518,12 @@ fn dictionary_codes<'a>(
 /// ```
 pub fn categorical(column: &str, values: &Utf8Buffers<'_>) -> Result<Categorical> {
     values.check(column)?;
-    let (keys, codes) = par_try_intern_sorted(values.len(), |r| {
-        Ok(values.get(column, r)?.filter(|s| !s.is_empty()))
-    })?;
+    let (keys, codes) = match values.checked() {
+        Some(text) => par_intern_sorted(values.len(), |r| text.get(r).filter(|s| !s.is_empty())),
+        None => par_try_intern_sorted(values.len(), |r| {
+            Ok(values.get(column, r)?.filter(|s| !s.is_empty()))
+        })?,
+    };
     Ok(Categorical {
         levels: keys.into_iter().map(str::to_string).collect(),
         codes,
@@ -581,6 +662,52 @@ mod tests {
         // through a dictionary: the data row that first uses the bad entry
         let e = intern_id_dictionary("customer_id", &col, &[0, 0, 2, 1]).unwrap_err();
         assert_eq!(e.to_string(), "column `customer_id`, row 3: invalid UTF-8");
+    }
+
+    #[test]
+    fn a_character_split_between_rows_is_invalid() {
+        // "é" is 0xc3 0xa9: the buffer is valid UTF-8, but neither row is
+        let data = [b'a', 0xc3, 0xa9, b'b'];
+        let col = Utf8Buffers::new(&data, Offsets::I32(&[0, 2, 4]), None);
+        assert!(col.checked().is_none());
+        let e = intern_ids("customer_id", &col).unwrap_err();
+        assert_eq!(e.to_string(), "column `customer_id`, row 0: invalid UTF-8");
+        assert_eq!(
+            categorical("sku", &col).unwrap_err().to_string(),
+            "column `sku`, row 0: invalid UTF-8"
+        );
+        // on the boundaries, the same bytes are checked text
+        let col = Utf8Buffers::new(&data, Offsets::I32(&[0, 1, 3, 4]), None);
+        let t = col.checked().unwrap();
+        assert_eq!(
+            (t.get(0), t.get(1), t.get(2)),
+            (Some("a"), Some("é"), Some("b"))
+        );
+    }
+
+    #[test]
+    fn large_columns_report_the_first_bad_row() {
+        let n = 5 * CHECK_MIN_ROWS + 3;
+        let ids = pseudo_ids(n, 9_000);
+        let mut vals: Vec<Option<&str>> = ids.iter().map(|s| Some(s.as_str())).collect();
+        let (data, _, o64, _) = buffers(&vals);
+        let col = Utf8Buffers::new(&data, Offsets::I64(&o64), None);
+        assert!(col.checked().is_some());
+        let (want_index, want_codes) = CustomerIndex::build(&IdColumn::Str(ids.clone()));
+        let got = intern_ids("cid", &col).unwrap();
+        assert_eq!((got.index, got.codes), (want_index, want_codes));
+        // a blank id late in the column and a null after it: the blank is reported
+        let far = 4 * CHECK_MIN_ROWS + 17;
+        vals[far] = Some("  ");
+        vals[far + CHECK_MIN_ROWS / 2] = None;
+        let (data, _, o64, missing) = buffers(&vals);
+        let col = Utf8Buffers::new(&data, Offsets::I64(&o64), Some(&missing));
+        assert!(col.checked().is_some());
+        let e = intern_ids("cid", &col).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("column `cid`, row {far}: empty customer id")
+        );
     }
 
     #[test]
