@@ -550,16 +550,12 @@ def _is_arrow(v: Any) -> bool:
     return (type(v).__module__ or "").startswith("pyarrow")
 
 
-_STR_DTYPE: list = []
-
-
 def _str_dtype() -> Any:
-    """The dtype pandas gives a list of ``str`` (``str`` in pandas 3, object before)."""
-    if not _STR_DTYPE:
-        import pandas as pd
+    """The dtype pandas gives a list of ``str`` (``str`` in pandas 3 or with
+    ``future.infer_string``, object before), asked each time so that a changed option applies."""
+    import pandas as pd
 
-        _STR_DTYPE.append(pd.Index(["a"]).dtype)
-    return _STR_DTYPE[0]
+    return pd.Index(["a"]).dtype
 
 
 def decode(codes: np.ndarray, levels: list) -> np.ndarray:
