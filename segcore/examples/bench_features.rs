@@ -51,6 +51,31 @@ fn status_kb(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// Times `build` (the transactions) + `Logs::new`, then `features::compute`, and prints
+/// `{"build_s":..,"features_s":..,"total_s":..}`.
+fn timed_path(
+    out: &mut impl Write,
+    cfg: &FeatureConfig,
+    n_customers: usize,
+    build: impl FnOnce() -> segcore::Result<Transactions>,
+) {
+    let t0 = Instant::now();
+    let tx = build().unwrap_or_else(|e| panic!("{e}"));
+    let lg = Logs::new(tx, None, None).unwrap_or_else(|e| panic!("{e}"));
+    let t1 = Instant::now();
+    let fs = compute(&lg, cfg).unwrap_or_else(|e| panic!("{e}"));
+    let t2 = Instant::now();
+    assert_eq!(fs.matrix.values.nrows(), n_customers);
+    drop((lg, fs));
+    let _ = writeln!(
+        out,
+        "{{\"build_s\":{:.6},\"features_s\":{:.6},\"total_s\":{:.6}}}",
+        (t1 - t0).as_secs_f64(),
+        (t2 - t1).as_secs_f64(),
+        (t2 - t0).as_secs_f64()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
@@ -138,25 +163,12 @@ fn main() {
                     qty.clone(),
                     cats.clone(),
                 );
-                let t0 = Instant::now();
-                let tx = Transactions::builder(i2, t2_, a2)
-                    .quantity(q2)
-                    .category(c2)
-                    .build()
-                    .unwrap_or_else(|e| panic!("{e}"));
-                let lg = Logs::new(tx, None, None).unwrap_or_else(|e| panic!("{e}"));
-                let t1 = Instant::now();
-                let fs = compute(&lg, &cfg).unwrap_or_else(|e| panic!("{e}"));
-                let t2 = Instant::now();
-                assert_eq!(fs.matrix.values.nrows(), n_customers);
-                drop((lg, fs));
-                let _ = writeln!(
-                    out,
-                    "{{\"build_s\":{:.6},\"features_s\":{:.6},\"total_s\":{:.6}}}",
-                    (t1 - t0).as_secs_f64(),
-                    (t2 - t1).as_secs_f64(),
-                    (t2 - t0).as_secs_f64()
-                );
+                timed_path(&mut out, &cfg, n_customers, || {
+                    Transactions::builder(i2, t2_, a2)
+                        .quantity(q2)
+                        .category(c2)
+                        .build()
+                });
             }
             "buf" => {
                 // bytes + i64 offsets of the ids and labels (made before the clock)
@@ -176,29 +188,16 @@ fn main() {
                 let (idd, ido) = pack(&id_strs);
                 let (cd, co) = pack(&cats);
                 let (t2_, a2, q2) = (ts.clone(), amount.clone(), qty.clone());
-                let t0 = Instant::now();
-                let idb = Utf8Buffers::new(&idd, Offsets::I64(&ido), None);
-                let cb = Utf8Buffers::new(&cd, Offsets::I64(&co), None);
-                let interned = intern_ids("customer_id", &idb).unwrap_or_else(|e| panic!("{e}"));
-                let cat = categorical("category", &cb).unwrap_or_else(|e| panic!("{e}"));
-                let tx = Transactions::builder_interned(interned, TimeColumn::Seconds(t2_), a2)
-                    .quantity(q2)
-                    .category(TextColumn::Coded(cat))
-                    .build()
-                    .unwrap_or_else(|e| panic!("{e}"));
-                let lg = Logs::new(tx, None, None).unwrap_or_else(|e| panic!("{e}"));
-                let t1 = Instant::now();
-                let fs = compute(&lg, &cfg).unwrap_or_else(|e| panic!("{e}"));
-                let t2 = Instant::now();
-                assert_eq!(fs.matrix.values.nrows(), n_customers);
-                drop((lg, fs));
-                let _ = writeln!(
-                    out,
-                    "{{\"build_s\":{:.6},\"features_s\":{:.6},\"total_s\":{:.6}}}",
-                    (t1 - t0).as_secs_f64(),
-                    (t2 - t1).as_secs_f64(),
-                    (t2 - t0).as_secs_f64()
-                );
+                timed_path(&mut out, &cfg, n_customers, || {
+                    let idb = Utf8Buffers::new(&idd, Offsets::I64(&ido), None);
+                    let cb = Utf8Buffers::new(&cd, Offsets::I64(&co), None);
+                    let interned = intern_ids("customer_id", &idb)?;
+                    let cat = categorical("category", &cb)?;
+                    Transactions::builder_interned(interned, TimeColumn::Seconds(t2_), a2)
+                        .quantity(q2)
+                        .category(TextColumn::Coded(cat))
+                        .build()
+                });
             }
             "check" => {
                 // column sums (NaN skipped) to cross-check against the polars result
