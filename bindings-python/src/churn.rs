@@ -27,6 +27,26 @@ fn bool_array<'py>(py: Python<'py>, v: Vec<bool>) -> Bound<'py, PyArray1<bool>> 
     PyArray1::from_vec(py, v)
 }
 
+/// Scores of the rows of `x` by `f`, run without the GIL, as a numpy array.
+fn scores_py<'py>(
+    py: Python<'py>,
+    x: &PyReadonlyArray2<'py, f64>,
+    f: impl FnOnce(ArrayView2<'_, f64>) -> segcore::Result<ndarray::Array1<f64>> + Send,
+) -> PyResult<Bound<'py, PyArray1<f64>>> {
+    let xv = x.as_array();
+    Ok(PyArray1::from_owned_array(py, py.detach(|| f(xv)).py()?))
+}
+
+/// Labels of the rows of `x` by `f`, run without the GIL, as a numpy array.
+fn labels_py<'py>(
+    py: Python<'py>,
+    x: &PyReadonlyArray2<'py, f64>,
+    f: impl FnOnce(ArrayView2<'_, f64>) -> segcore::Result<Vec<bool>> + Send,
+) -> PyResult<Bound<'py, PyArray1<bool>>> {
+    let xv = x.as_array();
+    Ok(bool_array(py, py.detach(|| f(xv)).py()?))
+}
+
 fn explain_py<'py, M: ExplainableChurn + Sync>(
     py: Python<'py>,
     model: &M,
@@ -177,11 +197,8 @@ impl PyLogisticChurn {
         py: Python<'py>,
         x: PyReadonlyArray2<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (xv, m) = (x.as_array(), &self.inner);
-        Ok(PyArray1::from_owned_array(
-            py,
-            py.detach(|| m.decision_function(xv)).py()?,
-        ))
+        let m = &self.inner;
+        scores_py(py, &x, |xv| m.decision_function(xv))
     }
 
     /// Churn probabilities.
@@ -190,11 +207,8 @@ impl PyLogisticChurn {
         py: Python<'py>,
         x: PyReadonlyArray2<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (xv, m) = (x.as_array(), &self.inner);
-        Ok(PyArray1::from_owned_array(
-            py,
-            py.detach(|| m.predict_proba(xv)).py()?,
-        ))
+        let m = &self.inner;
+        scores_py(py, &x, |xv| m.predict_proba(xv))
     }
 
     /// Predicted churn (probability >= 0.5).
@@ -203,8 +217,8 @@ impl PyLogisticChurn {
         py: Python<'py>,
         x: PyReadonlyArray2<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray1<bool>>> {
-        let (xv, m) = (x.as_array(), &self.inner);
-        Ok(bool_array(py, py.detach(|| m.predict(xv)).py()?))
+        let m = &self.inner;
+        labels_py(py, &x, |xv| m.predict(xv))
     }
 
     /// Per-customer explanations: probability, risk band and top drivers.
@@ -330,11 +344,8 @@ impl PyGradientBoostingChurn {
         py: Python<'py>,
         x: PyReadonlyArray2<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (xv, m) = (x.as_array(), &self.inner);
-        Ok(PyArray1::from_owned_array(
-            py,
-            py.detach(|| m.decision_function(xv)).py()?,
-        ))
+        let m = &self.inner;
+        scores_py(py, &x, |xv| m.decision_function(xv))
     }
 
     /// Calibrated churn probabilities.
@@ -343,11 +354,8 @@ impl PyGradientBoostingChurn {
         py: Python<'py>,
         x: PyReadonlyArray2<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray1<f64>>> {
-        let (xv, m) = (x.as_array(), &self.inner);
-        Ok(PyArray1::from_owned_array(
-            py,
-            py.detach(|| m.predict_proba(xv)).py()?,
-        ))
+        let m = &self.inner;
+        scores_py(py, &x, |xv| m.predict_proba(xv))
     }
 
     /// Predicted churn (probability >= 0.5).
@@ -356,8 +364,8 @@ impl PyGradientBoostingChurn {
         py: Python<'py>,
         x: PyReadonlyArray2<'py, f64>,
     ) -> PyResult<Bound<'py, PyArray1<bool>>> {
-        let (xv, m) = (x.as_array(), &self.inner);
-        Ok(bool_array(py, py.detach(|| m.predict(xv)).py()?))
+        let m = &self.inner;
+        labels_py(py, &x, |xv| m.predict(xv))
     }
 
     /// TreeSHAP values of the raw score, `n x d`.
