@@ -234,8 +234,11 @@ impl CustomerIndex {
                 )
             }
             IdColumn::Str(v) => {
-                let (keys, codes) = intern_slice(v);
-                let keys = keys.into_iter().cloned().collect();
+                // keyed by `&str` (pointer and length in the table) rather than `&String`,
+                // so a probe compares without first reading the row's String header
+                let (keys, codes) =
+                    super::intern_par::par_intern_sorted(v.len(), |r| Some(v[r].as_str()));
+                let keys = keys.into_iter().map(str::to_string).collect();
                 (
                     CustomerIndex {
                         keys: Keys::Str(keys),
